@@ -1,0 +1,60 @@
+use crate::{Confidence, Severity};
+use serde::Serialize;
+
+/// One secret at one place. Serialised as DESIGN.md §3 (one object per line for jsonl).
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// The file as the user would open it; inside archives `outer.zip!inner/path`.
+    pub path: String,
+    /// 1-based line of the secret's first byte.
+    pub line: u64,
+    /// 1-based column (Unicode scalar values) of the secret's first byte.
+    pub column: u64,
+    /// 1-based line of the secret's last byte.
+    pub end_line: u64,
+    /// 1-based column just past the secret's last character on `end_line`.
+    pub end_column: u64,
+    /// Byte offset of the secret in the blob.
+    pub offset: u64,
+    pub secret_redacted: String,
+    /// The full secret. Always filled inside the pipeline (analysis needs it); the CLI
+    /// clears it before output unless `--show-secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    pub fingerprint: String,
+    pub decoders: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+    /// Other named captures of the rule's pattern (e.g. `url` before a SAS query). Internal:
+    /// used by analysis, never serialised because it may hold secret material.
+    #[serde(skip)]
+    pub captures: std::collections::BTreeMap<String, String>,
+}
+
+/// Where in history a finding came from (history scans only).
+#[derive(Debug, Clone, Serialize)]
+pub struct GitInfo {
+    pub commit: String,
+    pub author: String,
+    pub date: String,
+    pub first_seen: String,
+    pub present_at_head: bool,
+}
+
+/// Result of an opt-in live check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    pub status: String,
+    pub probed: Vec<String>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}

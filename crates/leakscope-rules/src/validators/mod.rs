@@ -1,0 +1,81 @@
+//! Code-level validators that rules name with `validator = "name"` or `"name:argument"`.
+//! Each checks structure or an embedded checksum, so a match that merely has the right
+//! shape is not reported.
+
+mod base64len;
+mod checksum;
+mod jwt;
+mod pem;
+
+use std::fmt;
+
+/// A resolved validator.
+#[derive(Clone)]
+pub struct Validator {
+    name: String,
+    check: std::sync::Arc<dyn Fn(&[u8]) -> bool + Send + Sync>,
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validator").field("name", &self.name).finish()
+    }
+}
+
+impl Validator {
+    fn new(name: &str, f: impl Fn(&[u8]) -> bool + Send + Sync + 'static) -> Validator {
+        Validator {
+            name: name.to_string(),
+            check: std::sync::Arc::new(f),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn check(&self, secret: &[u8]) -> bool {
+        (self.check)(secret)
+    }
+}
+
+/// Names of all validators with a one-line description, for docs and `rules list`.
+pub const CATALOGUE: &[(&str, &str)] = &[
+    ("github_checksum", "GitHub token: base62 CRC-32 of the random part in the last 6 characters"),
+    ("npm_checksum", "npm token: base62 CRC-32 of the random part in the last 6 characters"),
+    ("base64_bytes:N", "decodes as base64 (standard or URL-safe, padding optional) to exactly N bytes"),
+    ("jwt", "three base64url parts whose header is a JSON object with `alg`"),
+    ("pem_private_key", "a PEM block whose body is well-formed base64 of plausible length"),
+];
+
+/// Resolves `name` or `name:argument` to a validator, or explains why it cannot.
+pub fn lookup(spec: &str) -> Result<Validator, String> {
+    let (name, arg) = match spec.split_once(':') {
+        Some((n, a)) => (n, Some(a)),
+        None => (spec, None),
+    };
+    let no_arg = |v: Validator| match arg {
+        None => Ok(v),
+        Some(_) => Err(format!("validator `{name}` takes no argument")),
+    };
+    match name {
+        "github_checksum" => no_arg(Validator::new(spec, checksum::github)),
+        "npm_checksum" => no_arg(Validator::new(spec, checksum::npm)),
+        "jwt" => no_arg(Validator::new(spec, jwt::is_jwt)),
+        "pem_private_key" => no_arg(Validator::new(spec, pem::is_pem_private_key)),
+        "base64_bytes" => {
+            let n: usize = arg
+                .and_then(|a| a.parse().ok())
+                .ok_or_else(|| "validator `base64_bytes` needs a byte count, e.g. `base64_bytes:64`".to_string())?;
+            Ok(Validator::new(spec, move |s| base64len::decoded_len(s) == Some(n)))
+        }
+        _ => Err(format!(
+            "unknown validator `{name}` (known: {})",
+            CATALOGUE
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

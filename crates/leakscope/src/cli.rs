@@ -1,0 +1,24 @@
+use clap::{Parser, Subcommand};
+
+/// Find leaked cloud credentials and poisoned model files, and say what each exposes.
+#[derive(Debug, Parser)]
+#[command(name = "leakscope", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode and rate one SAS token, signed URL, account key or connection string.
+    Explain(crate::explain::ExplainArgs),
+    /// Model files only.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Statically analyse model files (pickle, PyTorch, numpy, Keras, …) without loading them.
+    Scan(crate::models_cmd::ModelsScanArgs),
+}
