@@ -83,6 +83,11 @@ impl Rule {
         })
     }
 
+    /// Index of the `secret` capture group, if the pattern names one.
+    pub fn secret_group(&self) -> Option<usize> {
+        self.secret_group
+    }
+
     pub fn id(&self) -> &str {
         &self.spec.id
     }

@@ -1,0 +1,31 @@
+use leakscope_core::Limits;
+use leakscope_engine::Engine;
+use leakscope_rules::RuleSet;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::new(RuleSet::builtin().unwrap(), Limits::default()).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn scanning_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let out = engine().scan(&bytes);
+        for m in &out.matches {
+            prop_assert!(m.start <= m.end && m.end <= bytes.len());
+            prop_assert!(m.line >= 1 && m.column >= 1);
+        }
+    }
+
+    #[test]
+    fn scanning_escape_heavy_text_never_panics(s in "([a-z=&%]|%3[dD]|%26|\\\\u00[0-9a-f]{2}|&amp;|&#[0-9]{1,3};|sig=|\\\\/|\n){0,300}") {
+        let out = engine().scan(s.as_bytes());
+        for m in &out.matches {
+            prop_assert!(m.start <= m.end && m.end <= s.len());
+        }
+    }
+}
