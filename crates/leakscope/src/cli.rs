@@ -10,11 +10,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find secrets and unsafe model files in files and directories.
+    Scan(crate::scan::ScanArgs),
     /// Decode and rate one SAS token, signed URL, account key or connection string.
     Explain(crate::explain::ExplainArgs),
     /// Model files only.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// List or check detection rules.
+    #[command(subcommand)]
+    Rules(crate::rules_cmd::RulesCommand),
 }
 
 #[derive(Debug, Subcommand)]

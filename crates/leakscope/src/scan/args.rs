@@ -1,0 +1,153 @@
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use leakscope_core::Severity;
+use leakscope_report::Format;
+use leakscope_rules::RuleSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, default_value = "human", value_parser = parse_format)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print full secrets instead of redacted ones.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// The clock used for expiry and risk (RFC 3339), for reproducible output.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no status lines on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Report only findings at or above this severity.
+    #[arg(long, default_value = "info", value_parser = parse_severity)]
+    pub min_severity: Severity,
+
+    /// Do not scan paths matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Extra rule file or directory of rule files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+
+    /// Use only the rules given with --rules, not the built-in ones.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+
+    /// Skip files larger than this (e.g. 64M, 1G).
+    #[arg(long, default_value = "256M", value_parser = crate::size::parse_size, value_name = "SIZE")]
+    pub max_file_size: u64,
+
+    /// Follow symbolic links (loops are detected and skipped).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Honour .gitignore and .ignore files (off by default: secrets hide in ignored files).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+
+    /// Do not analyse model files (pickle, PyTorch, numpy, Keras, …).
+    #[arg(long)]
+    pub no_models: bool,
+
+    /// An Azure Storage account key for offline SAS signature checks: NAME=BASE64KEY
+    /// (repeatable).
+    #[arg(long = "account-key", value_name = "NAME=KEY")]
+    pub account_keys: Vec<String>,
+
+    /// List every skipped input with its reason on standard error.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse().map_err(|e: leakscope_core::ParseLevelError| e.to_string())
+}
+
+impl ScanArgs {
+    pub fn now(&self) -> anyhow::Result<jiff::Timestamp> {
+        match &self.now {
+            Some(s) => s
+                .parse()
+                .with_context(|| format!("--now `{s}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z")),
+            None => Ok(jiff::Timestamp::now()),
+        }
+    }
+
+    pub fn rule_set(&self) -> anyhow::Result<RuleSet> {
+        let mut set = if self.no_builtin_rules {
+            RuleSet::default()
+        } else {
+            RuleSet::builtin().context("loading built-in rules")?
+        };
+        for p in &self.rules {
+            set.add_path(p)?;
+        }
+        if set.is_empty() {
+            anyhow::bail!("no rules: --no-builtin-rules needs at least one --rules file");
+        }
+        Ok(set)
+    }
+
+    pub fn thread_count(&self) -> usize {
+        match self.threads {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, usize::from),
+        }
+    }
+
+    pub fn color_enabled(&self, is_tty: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    pub fn account_key_pairs(&self) -> anyhow::Result<Vec<(String, String)>> {
+        self.account_keys
+            .iter()
+            .map(|s| {
+                s.split_once('=')
+                    .map(|(n, k)| (n.to_string(), k.to_string()))
+                    .with_context(|| format!("--account-key `{}` must be NAME=KEY", leakscope_core::redact(s)))
+            })
+            .collect()
+    }
+}

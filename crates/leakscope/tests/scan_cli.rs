@@ -1,0 +1,273 @@
+//! `leakscope scan` end to end: real files in temp dirs, the real binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+const INCIDENT_SAS: &str = "sv=2020-08-04&ss=bfqt&srt=sco&sp=rwdlacupitfx&se=2051-10-06T07:09:59Z&st=2021-10-05T23:09:59Z&spr=https,http&sig=T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k%3D";
+
+fn leakscope() -> Command {
+    let mut c = Command::cargo_bin("leakscope").expect("binary");
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn incident_tree(root: &Path) {
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(
+        root.join("docs/README.md"),
+        format!(
+            "# Robust ImageNet models\n\nDownload them from\nhttps://robustnessws4285631339.blob.core.windows.net/public-models/robust_imagenet/resnet50.ckpt?{INCIDENT_SAS}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("train.py"), "import torch\nprint('hello')\n").unwrap();
+}
+
+fn jsonl(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn finds_the_incident_sas_in_a_readme() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    let out = leakscope()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "jsonl", "--now", "2023-06-01T00:00:00Z", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = jsonl(&out);
+    let sas: Vec<_> = findings.iter().filter(|f| f["kind"] == "azure_sas").collect();
+    assert_eq!(sas.len(), 1, "{findings:#?}");
+    let f = sas[0];
+    assert_eq!(f["path"], "./docs/README.md");
+    assert_eq!(f["line"], 4);
+    assert!(f.get("secret").is_none(), "secret must be redacted by default");
+    let red = f["secret_redacted"].as_str().unwrap();
+    assert!(red.contains("sig=REDACTED") && !red.contains("T2b8mYHY"), "{red}");
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 64);
+    assert!(f["decoders"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn show_secrets_prints_the_full_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl", "--show-secrets"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let f = &jsonl(&out)[0];
+    assert_eq!(f["secret"], INCIDENT_SAS);
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_min_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    // Nothing at all: exit 0.
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(clean.path().join("a.txt"), "nothing here").unwrap();
+    leakscope().args(["scan", "-q"]).arg(clean.path()).assert().code(0).stdout(predicate::str::contains("No findings."));
+    // A finding below --fail-on: reported, exit 0; at or above it: exit 1.
+    let rules = dir.path().join("low.toml");
+    std::fs::write(
+        &rules,
+        r#"[[rules]]
+id = "t.low"
+name = "Low"
+kind = "t"
+pattern = '(?P<secret>lowtok_[a-z0-9]{12})'
+keywords = ["lowtok_"]
+severity = "low"
+examples = ["lowtok_a1b2c3d4e5f6"]
+"#,
+    )
+    .unwrap();
+    let target = dir.path().join("t.txt");
+    std::fs::write(&target, "lowtok_a1b2c3d4e5f6\n").unwrap();
+    let base = ["scan", "-q", "--no-builtin-rules", "--format", "jsonl"];
+    let out = leakscope()
+        .args(base)
+        .args(["--fail-on", "medium", "--rules"])
+        .arg(&rules)
+        .arg(&target)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(jsonl(&out).len(), 1);
+    leakscope().args(base).args(["--fail-on", "low", "--rules"]).arg(&rules).arg(&target).assert().code(1);
+    // Below --min-severity: not reported at all.
+    leakscope()
+        .args(base)
+        .args(["--min-severity", "medium", "--rules"])
+        .arg(&rules)
+        .arg(&target)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty());
+    // Usage errors: exit 2.
+    leakscope().args(["scan", "--fail-on", "severe", "."]).assert().code(2);
+    leakscope().args(["scan", "--now", "yesterday", "."]).assert().code(2).stderr(predicate::str::contains("RFC 3339"));
+    leakscope().args(["scan", "/definitely/not/here"]).assert().code(2).stderr(predicate::str::contains("does not exist"));
+}
+
+#[test]
+fn garbage_never_crashes_and_skips_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Random binary and invalid UTF-8.
+    let mut junk = Vec::with_capacity(1 << 20);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..(1 << 20) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        junk.push(x as u8);
+    }
+    std::fs::write(root.join("random.bin"), &junk).unwrap();
+    std::fs::write(root.join("bad.txt"), b"\xff\xfe\x80 not utf-8 sig= %3D \\u00 &amp; \xc3").unwrap();
+    // A 2 GiB sparse file, over the default size cap.
+    std::fs::File::create(root.join("sparse.img")).unwrap().set_len(2 << 30).unwrap();
+    // Deep directories.
+    let mut deep = root.to_path_buf();
+    for i in 0..120 {
+        deep.push(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("deep.env"), format!("SAS_URL=https://a.blob.core.windows.net/c?{INCIDENT_SAS}\n")).unwrap();
+    // A symlink loop.
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    let assert = leakscope()
+        .args(["scan", "--follow-symlinks", "--verbose", "--format", "jsonl"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let out = assert.get_output();
+    let findings = jsonl(&out.stdout);
+    assert!(findings.iter().any(|f| f["path"].as_str().unwrap().ends_with("d119/deep.env")));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sparse.img") && stderr.contains("over the"), "{stderr}");
+    assert!(stderr.contains("symbolic link loop"), "{stderr}");
+    // Human summary groups the skips.
+    leakscope()
+        .args(["scan", "--follow-symlinks"])
+        .arg(root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Skipped:").and(predicate::str::contains("too large")));
+}
+
+#[test]
+fn exclude_globs_drop_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    leakscope()
+        .args(["scan", "-q", "--exclude", "*.md"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn sarif_output_is_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    let out = leakscope()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "sarif", "--now", "2023-06-01T00:00:00Z", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let r = &results[0];
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "docs/README.md");
+    let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], r["ruleId"]);
+    assert!(!String::from_utf8_lossy(&out).contains("T2b8mYHY"));
+}
+
+#[test]
+fn output_file_and_custom_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.cfg"), "internal = acme_live_Q8v2LmN4pR7sT1vX3yB5dF9h\n").unwrap();
+    let rules = dir.path().join("acme.toml");
+    std::fs::write(
+        &rules,
+        r#"[[rules]]
+id = "acme.live_key"
+name = "ACME live key"
+kind = "acme_key"
+pattern = '''\b(?P<secret>acme_live_[A-Za-z0-9]{24})\b'''
+keywords = ["acme_live_"]
+severity = "critical"
+description = "ACME's live API key."
+examples = ["k = acme_live_Q8v2LmN4pR7sT1vX3yB5dF9h"]
+negative_examples = ["k = acme_test_Q8v2LmN4pR7sT1vX3yB5dF9h"]
+"#,
+    )
+    .unwrap();
+    let report = dir.path().join("out.json");
+    leakscope()
+        .args(["scan", "-q", "--format", "json", "--no-builtin-rules", "--rules"])
+        .arg(&rules)
+        .arg("-o")
+        .arg(&report)
+        .arg(dir.path().join("app.cfg"))
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(v[0]["rule_id"], "acme.live_key");
+    assert_eq!(v[0]["severity"], "critical");
+    assert_eq!(v[0]["column"], 12);
+    leakscope().args(["rules", "check"]).arg(&rules).assert().code(0).stdout(predicate::str::contains("1 rules OK"));
+}
+
+#[test]
+fn rules_check_reports_failing_examples_and_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        r#"[[rules]]
+id = "x.y"
+name = "X"
+kind = "x"
+pattern = '''(?P<secret>xy_[0-9]{4})'''
+keywords = ["xy_"]
+severity = "low"
+examples = ["xy_12"]
+negative_examples = ["xy_1234"]
+"#,
+    )
+    .unwrap();
+    leakscope()
+        .args(["rules", "check"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("positive example found nothing").and(predicate::str::contains("negative example matched")));
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[[rules]]\nid = 3\n").unwrap();
+    leakscope().args(["rules", "check"]).arg(&broken).assert().code(2).stderr(predicate::str::contains("not a valid rule file"));
+    leakscope().args(["rules", "list"]).assert().code(0).stdout(predicate::str::contains("azure.storage.sas"));
+}
