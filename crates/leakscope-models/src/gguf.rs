@@ -12,9 +12,25 @@ const MAX_ARRAY: u64 = 1 << 26;
 
 /// Jinja template fragments that reach Python internals (server-side template injection).
 const SSTI: &[&str] = &[
-    "__class__", "__globals__", "__subclasses__", "__builtins__", "__import__", "__mro__",
-    "__base__", "__init__", "__getattribute__", "popen", "subprocess", "os.system", "eval(",
-    "exec(", "self._TemplateReference", "lipsum", "cycler", "joiner", "namespace.__",
+    "__class__",
+    "__globals__",
+    "__subclasses__",
+    "__builtins__",
+    "__import__",
+    "__mro__",
+    "__base__",
+    "__init__",
+    "__getattribute__",
+    "popen",
+    "subprocess",
+    "os.system",
+    "eval(",
+    "exec(",
+    "self._TemplateReference",
+    "lipsum",
+    "cycler",
+    "joiner",
+    "namespace.__",
 ];
 
 struct Reader<'a> {
@@ -23,7 +39,9 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn bytes(&mut self, n: usize) -> Result<Vec<u8>, String> {
-        self.c.take(n).map_err(|_| format!("truncated at byte {}", self.c.pos()))
+        self.c
+            .take(n)
+            .map_err(|_| format!("truncated at byte {}", self.c.pos()))
     }
     fn u32(&mut self) -> Result<u32, String> {
         let b = self.bytes(4)?;
@@ -36,7 +54,9 @@ impl Reader<'_> {
         Ok(u64::from_le_bytes(a))
     }
     fn skip(&mut self, n: u64) -> Result<(), String> {
-        self.c.skip(n).map_err(|_| format!("truncated at byte {}", self.c.pos()))
+        self.c
+            .skip(n)
+            .map_err(|_| format!("truncated at byte {}", self.c.pos()))
     }
     /// A string; kept only when `keep`.
     fn string(&mut self, keep: bool) -> Result<Option<String>, String> {
@@ -94,7 +114,9 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess) {
 }
 
 fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
-    let mut r = Reader { c: Cursor::new(src, 0) };
+    let mut r = Reader {
+        c: Cursor::new(src, 0),
+    };
     if r.bytes(4)? != b"GGUF" {
         return Err("bad magic".into());
     }
@@ -105,7 +127,9 @@ fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
     let tensors = r.u64()?;
     let kvs = r.u64()?;
     if tensors > MAX_TENSORS || kvs > MAX_KV {
-        return Err(format!("implausible counts ({tensors} tensors, {kvs} metadata keys)"));
+        return Err(format!(
+            "implausible counts ({tensors} tensors, {kvs} metadata keys)"
+        ));
     }
     let mut alignment = 32u64;
     for _ in 0..kvs {
@@ -139,7 +163,9 @@ fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
         }
         let off = r.u64()?;
         if off % alignment != 0 {
-            return Err(format!("tensor #{i} {name}: offset {off} not aligned to {alignment}"));
+            return Err(format!(
+                "tensor #{i} {name}: offset {off} not aligned to {alignment}"
+            ));
         }
         max_end = max_end.max(off);
     }
@@ -155,11 +181,17 @@ fn chat_template(b: &mut Builder, key: &str, t: &str) {
     b.chat_templates.push(excerpt);
     let hits: Vec<&str> = SSTI.iter().copied().filter(|p| t.contains(p)).collect();
     if hits.is_empty() {
-        b.note(format!("GGUF: {key} present ({} chars, Jinja rendered by the runtime)", t.len()));
+        b.note(format!(
+            "GGUF: {key} present ({} chars, Jinja rendered by the runtime)",
+            t.len()
+        ));
     } else {
         b.flag(
             VerdictKind::Malicious,
-            format!("GGUF: {key} reaches Python internals ({}): template injection", hits.join(", ")),
+            format!(
+                "GGUF: {key} reaches Python internals ({}): template injection",
+                hits.join(", ")
+            ),
         );
     }
 }

@@ -47,7 +47,9 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
     }
     if found == 0 {
         if src.len() > SCAN_LIMIT {
-            b.note(format!("HDF5: no Keras config in the first {SCAN_LIMIT} bytes"));
+            b.note(format!(
+                "HDF5: no Keras config in the first {SCAN_LIMIT} bytes"
+            ));
         }
         b.flag(
             VerdictKind::Unsupported,

@@ -78,7 +78,10 @@ impl RandomAccess for FileInput {
         self.len
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
-        if offset.checked_add(buf.len() as u64).is_none_or(|e| e > self.len) {
+        if offset
+            .checked_add(buf.len() as u64)
+            .is_none_or(|e| e > self.len)
+        {
             return Err(eof());
         }
         let mut f = self.file.borrow_mut();
@@ -99,7 +102,10 @@ impl RandomAccess for Window<'_> {
         self.len
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
-        if offset.checked_add(buf.len() as u64).is_none_or(|e| e > self.len) {
+        if offset
+            .checked_add(buf.len() as u64)
+            .is_none_or(|e| e > self.len)
+        {
             return Err(eof());
         }
         self.inner.read_at(self.start + offset, buf)

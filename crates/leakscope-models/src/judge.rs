@@ -46,7 +46,9 @@ pub fn judge_stream(
         judge_run(b, run, policy, &label, limits, depth);
     }
     if let Some((off, len)) = stream.trailing {
-        b.note(format!("{what}: {len} trailing bytes after STOP at byte {off}"));
+        b.note(format!(
+            "{what}: {len} trailing bytes after STOP at byte {off}"
+        ));
     }
 }
 
@@ -103,7 +105,9 @@ fn judge_run(b: &mut Builder, run: &Run, policy: &Policy, label: &str, limits: &
             ),
             e => b.flag(
                 VerdictKind::Malformed,
-                format!("{label}: pickle does not complete ({e}); everything before it would still run"),
+                format!(
+                    "{label}: pickle does not complete ({e}); everything before it would still run"
+                ),
             ),
         }
     }
@@ -157,7 +161,10 @@ fn judge_call(b: &mut Builder, site: &CallSite, policy: &Policy, label: &str) {
         ),
         Some(_) if is_build => b.flag(
             VerdictKind::Suspicious,
-            format!("{label}: BUILD sets state on a class or function ({}), i.e. monkey-patches it", short(&text)),
+            format!(
+                "{label}: BUILD sets state on a class or function ({}), i.e. monkey-patches it",
+                short(&text)
+            ),
         ),
         Some(_) => {}
         None => {

@@ -10,28 +10,57 @@ const MAX_DEPTH: usize = 64;
 
 /// Names whose presence in a Lambda's bytecode means it reaches the OS or eval.
 const DANGEROUS_NAMES: &[&str] = &[
-    "os", "posix", "nt", "subprocess", "system", "popen", "Popen", "exec", "eval",
-    "compile", "__import__", "open", "socket", "builtins", "__builtins__", "getattr",
-    "importlib", "shutil", "pty", "spawn", "check_output", "run", "urlopen", "requests",
+    "os",
+    "posix",
+    "nt",
+    "subprocess",
+    "system",
+    "popen",
+    "Popen",
+    "exec",
+    "eval",
+    "compile",
+    "__import__",
+    "open",
+    "socket",
+    "builtins",
+    "__builtins__",
+    "getattr",
+    "importlib",
+    "shutil",
+    "pty",
+    "spawn",
+    "check_output",
+    "run",
+    "urlopen",
+    "requests",
 ];
 
 pub fn analyze_config(b: &mut Builder, bytes: &[u8], what: &str, policy: &Policy) {
     match serde_json::from_slice::<J>(bytes) {
         Ok(v) => walk(b, &v, what, policy, 0),
-        Err(e) => b.flag(VerdictKind::Malformed, format!("{what}: invalid JSON ({e})")),
+        Err(e) => b.flag(
+            VerdictKind::Malformed,
+            format!("{what}: invalid JSON ({e})"),
+        ),
     }
 }
 
 fn is_keras_module(m: &str) -> bool {
     let root = m.split('.').next().unwrap_or(m);
-    matches!(root, "keras" | "tf_keras" | "keras_nlp" | "keras_cv" | "keras_hub")
-        || m.starts_with("tensorflow.keras")
+    matches!(
+        root,
+        "keras" | "tf_keras" | "keras_nlp" | "keras_cv" | "keras_hub"
+    ) || m.starts_with("tensorflow.keras")
         || m.starts_with("tensorflow.python.keras")
 }
 
 fn walk(b: &mut Builder, v: &J, what: &str, policy: &Policy, depth: usize) {
     if depth > MAX_DEPTH {
-        b.flag(VerdictKind::Suspicious, format!("{what}: configuration nested too deeply to check"));
+        b.flag(
+            VerdictKind::Suspicious,
+            format!("{what}: configuration nested too deeply to check"),
+        );
         return;
     }
     match v {
@@ -50,7 +79,9 @@ fn walk(b: &mut Builder, v: &J, what: &str, policy: &Policy, depth: usize) {
                             b.denied(path.clone());
                             b.flag(
                                 VerdictKind::Malicious,
-                                format!("{what}: object references {path}, a known dangerous import"),
+                                format!(
+                                    "{what}: object references {path}, a known dangerous import"
+                                ),
                             );
                         }
                         Class::Unknown => {
@@ -72,7 +103,10 @@ fn walk(b: &mut Builder, v: &J, what: &str, policy: &Policy, depth: usize) {
                         b.global(path.clone());
                         if policy.classify(m, f).0 == Class::Denied {
                             b.denied(path.clone());
-                            b.flag(VerdictKind::Malicious, format!("{what}: function reference {path}"));
+                            b.flag(
+                                VerdictKind::Malicious,
+                                format!("{what}: function reference {path}"),
+                            );
                         }
                     }
                 }
@@ -128,7 +162,10 @@ fn lambda(b: &mut Builder, config: Option<&J>, what: &str) {
                 names.join(", ")
             ),
         );
-        b.call(format!("keras.layers.Lambda(<bytecode using {}>)", names.join(", ")));
+        b.call(format!(
+            "keras.layers.Lambda(<bytecode using {}>)",
+            names.join(", ")
+        ));
     }
 }
 
@@ -138,8 +175,12 @@ fn collect_strings(v: Option<&J>, out: &mut Vec<String>, depth: usize) {
     }
     match v {
         Some(J::String(s)) => out.push(s.clone()),
-        Some(J::Array(a)) => a.iter().for_each(|x| collect_strings(Some(x), out, depth + 1)),
-        Some(J::Object(m)) => m.values().for_each(|x| collect_strings(Some(x), out, depth + 1)),
+        Some(J::Array(a)) => a
+            .iter()
+            .for_each(|x| collect_strings(Some(x), out, depth + 1)),
+        Some(J::Object(m)) => m
+            .values()
+            .for_each(|x| collect_strings(Some(x), out, depth + 1)),
         _ => {}
     }
 }

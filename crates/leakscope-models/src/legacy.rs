@@ -45,17 +45,28 @@ fn tar(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
         }
         let name = tar_name(&h[..100]);
         let size_field = String::from_utf8_lossy(&h[124..136]);
-        let Ok(size) = u64::from_str_radix(size_field.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+        let Ok(size) =
+            u64::from_str_radix(size_field.trim_matches(|c: char| c == '\0' || c == ' '), 8)
         else {
-            b.flag(VerdictKind::Malformed, format!("tar entry {name}: bad size field"));
+            b.flag(
+                VerdictKind::Malformed,
+                format!("tar entry {name}: bad size field"),
+            );
             return;
         };
         let data = off + 512;
         if data + size > src.len() {
-            b.flag(VerdictKind::Malformed, format!("tar entry {name} runs past the end"));
+            b.flag(
+                VerdictKind::Malformed,
+                format!("tar entry {name} runs past the end"),
+            );
             return;
         }
-        let w = Window { inner: src, start: data, len: size };
+        let w = Window {
+            inner: src,
+            start: data,
+            len: size,
+        };
         match name.as_str() {
             // The object pickle: analyse it and anything appended.
             "pickle" => {

@@ -9,7 +9,10 @@ use crate::verdict::{Builder, VerdictKind};
 pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy, what: &str) {
     let head = src.read_vec(0, 12).unwrap_or_default();
     if head.len() < 10 || !head.starts_with(b"\x93NUMPY") {
-        b.flag(VerdictKind::Malformed, format!("{what}: not a numpy array file"));
+        b.flag(
+            VerdictKind::Malformed,
+            format!("{what}: not a numpy array file"),
+        );
         return;
     }
     let major = head[6];
@@ -28,13 +31,19 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy, what: &
         }
     };
     if hlen > 1 << 20 || start + hlen > src.len() {
-        b.flag(VerdictKind::Malformed, format!("{what}: header length out of range"));
+        b.flag(
+            VerdictKind::Malformed,
+            format!("{what}: header length out of range"),
+        );
         return;
     }
     let header = src.read_vec(start, hlen).unwrap_or_default();
     let header = String::from_utf8_lossy(&header);
     if !header.contains("descr") || !header.trim_start().starts_with('{') {
-        b.flag(VerdictKind::Malformed, format!("{what}: header is not a dict"));
+        b.flag(
+            VerdictKind::Malformed,
+            format!("{what}: header is not a dict"),
+        );
         return;
     }
     if has_object_dtype(&header) {
@@ -66,8 +75,14 @@ fn has_object_dtype(header: &str) -> bool {
 mod tests {
     #[test]
     fn object_dtypes() {
-        assert!(super::has_object_dtype("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"));
-        assert!(super::has_object_dtype("{'descr': [('a', '<f8'), ('b', '|O')], }"));
-        assert!(!super::has_object_dtype("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"));
+        assert!(super::has_object_dtype(
+            "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"
+        ));
+        assert!(super::has_object_dtype(
+            "{'descr': [('a', '<f8'), ('b', '|O')], }"
+        ));
+        assert!(!super::has_object_dtype(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"
+        ));
     }
 }

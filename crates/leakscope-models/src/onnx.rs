@@ -83,11 +83,18 @@ impl Walker<'_> {
                 2 => {
                     let len = self.varint()?;
                     let start = self.c.pos();
-                    let stop = start.checked_add(len).filter(|&s| s <= end).ok_or("length past end")?;
+                    let stop = start
+                        .checked_add(len)
+                        .filter(|&s| s <= end)
+                        .ok_or("length past end")?;
                     if m == Msg::StringEntry && (field == 1 || field == 2) && len < 65536 {
                         let s = self.c.take(len as usize).map_err(|_| "truncated")?;
                         let s = String::from_utf8_lossy(&s).into_owned();
-                        if field == 1 { key = Some(s) } else { value = Some(s) }
+                        if field == 1 {
+                            key = Some(s)
+                        } else {
+                            value = Some(s)
+                        }
                     } else if let Some(sub) = child(m, field) {
                         self.message(sub, stop, depth + 1)?;
                     }
@@ -128,7 +135,11 @@ pub fn escapes(loc: &str) -> bool {
 }
 
 pub fn analyze(b: &mut Builder, src: &dyn RandomAccess) {
-    let mut w = Walker { c: Cursor::new(src, 0), fields: 0, locations: Vec::new() };
+    let mut w = Walker {
+        c: Cursor::new(src, 0),
+        fields: 0,
+        locations: Vec::new(),
+    };
     if let Err(e) = w.message(Msg::Model, src.len(), 0) {
         b.flag(VerdictKind::Malformed, format!("ONNX protobuf: {e}"));
     }
@@ -150,12 +161,19 @@ pub fn looks_like_onnx(head: &[u8]) -> bool {
         return false;
     }
     let mem = Mem(head);
-    let mut w = Walker { c: Cursor::new(&mem, 0), fields: 0, locations: Vec::new() };
+    let mut w = Walker {
+        c: Cursor::new(&mem, 0),
+        fields: 0,
+        locations: Vec::new(),
+    };
     let mut seen = 0;
     while w.c.pos() < head.len() as u64 {
         let Ok(tag) = w.varint() else { break };
         let (field, wire) = (tag >> 3, tag & 7);
-        let ok = matches!((field, wire), (1 | 5, 0) | (2 | 3 | 4 | 6 | 7 | 8 | 14 | 20 | 25, 2));
+        let ok = matches!(
+            (field, wire),
+            (1 | 5, 0) | (2 | 3 | 4 | 6 | 7 | 8 | 14 | 20 | 25, 2)
+        );
         if !ok {
             return false;
         }

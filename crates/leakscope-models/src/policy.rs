@@ -132,10 +132,7 @@ impl Policy {
         {
             return (
                 Class::Denied,
-                Some(format!(
-                    "{}.{} reaches a dunder attribute",
-                    module, name
-                )),
+                Some(format!("{}.{} reaches a dunder attribute", module, name)),
             );
         }
         (Class::Unknown, None)
@@ -192,11 +189,7 @@ impl Pattern {
 
     fn prefix_at(&self, all: &[&str], start: usize) -> bool {
         all.len() >= start + self.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(&all[start..])
-                .all(|(p, s)| p == s)
+            && self.segments.iter().zip(&all[start..]).all(|(p, s)| p == s)
     }
 
     /// Allow: exact match, or anything under a wildcard prefix. Never a suffix match:
@@ -260,7 +253,8 @@ mod tests {
             Class::Denied
         );
         assert_eq!(
-            p.classify("collections", "OrderedDict.__init__.__globals__").0,
+            p.classify("collections", "OrderedDict.__init__.__globals__")
+                .0,
             Class::Denied
         );
         assert_eq!(p.classify("mypkg.models", "Net").0, Class::Unknown);

@@ -69,11 +69,16 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
     if is_compressed(&head) {
         let (data, truncated) = inflate_source(src, MAX_INFLATE);
         let kind = if head[0] == 0x1f { "gzip" } else { "zlib" };
-        b.note(format!("{kind}-compressed pickle stream ({} bytes inflated)", data.len()));
+        b.note(format!(
+            "{kind}-compressed pickle stream ({} bytes inflated)",
+            data.len()
+        ));
         if truncated {
             b.flag(
                 VerdictKind::Suspicious,
-                format!("decompressed stream exceeds {MAX_INFLATE} bytes; only the start was checked"),
+                format!(
+                    "decompressed stream exceeds {MAX_INFLATE} bytes; only the start was checked"
+                ),
             );
         }
         analyze_plain(b, &data, policy);
@@ -89,7 +94,5 @@ fn analyze_plain(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
             .iter()
             .any(|i| i.module.starts_with("joblib.") || i.module.contains(".joblib."))
     });
-    if joblib {
-        b.format = Format::Joblib;
-    }
+    b.format = if joblib { Format::Joblib } else { Format::Pickle };
 }

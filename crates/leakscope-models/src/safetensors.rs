@@ -51,15 +51,16 @@ fn validate(src: &dyn RandomAccess) -> Result<(), String> {
     let mut spans = Vec::new();
     for (name, t) in &map {
         if name == "__metadata__" {
-            let ok = t
-                .as_object()
-                .is_some_and(|m| m.values().all(J::is_string));
+            let ok = t.as_object().is_some_and(|m| m.values().all(J::is_string));
             if !ok {
                 return Err("__metadata__ must map strings to strings".into());
             }
             continue;
         }
-        let dtype = t.get("dtype").and_then(J::as_str).ok_or(format!("{name}: no dtype"))?;
+        let dtype = t
+            .get("dtype")
+            .and_then(J::as_str)
+            .ok_or(format!("{name}: no dtype"))?;
         let bits = dtype_bits(dtype).ok_or(format!("{name}: unknown dtype {dtype}"))?;
         let shape = t
             .get("shape")
@@ -68,7 +69,9 @@ fn validate(src: &dyn RandomAccess) -> Result<(), String> {
         let mut numel: u64 = 1;
         for d in shape {
             let d = d.as_u64().ok_or(format!("{name}: bad dimension"))?;
-            numel = numel.checked_mul(d).ok_or(format!("{name}: shape overflows"))?;
+            numel = numel
+                .checked_mul(d)
+                .ok_or(format!("{name}: shape overflows"))?;
         }
         let offs = t
             .get("data_offsets")
@@ -92,12 +95,16 @@ fn validate(src: &dyn RandomAccess) -> Result<(), String> {
     let mut pos = 0;
     for (s, e, name) in &spans {
         if *s != pos {
-            return Err(format!("{name}: data not contiguous (gap or overlap at {s})"));
+            return Err(format!(
+                "{name}: data not contiguous (gap or overlap at {s})"
+            ));
         }
         pos = *e;
     }
     if pos != data_len {
-        return Err(format!("tensors cover {pos} bytes but the data section has {data_len}"));
+        return Err(format!(
+            "tensors cover {pos} bytes but the data section has {data_len}"
+        ));
     }
     Ok(())
 }

@@ -31,16 +31,13 @@ pub fn sniff_head(head: &[u8]) -> Option<Format> {
     if is_legacy_torch(head) || is_legacy_tar(head) {
         return Some(Format::PytorchLegacy);
     }
-    if looks_like_safetensors(head, None) {
+    if looks_like_safetensors(head) {
         return Some(Format::Safetensors);
     }
     if is_compressed(head) {
         // gzip/zlib wrapping: joblib's compressed dumps and *.pkl.gz
         let inner = crate::raw::inflate_prefix(head, 4096);
-        return match sniff_pickle(&inner) {
-            Some(_) => Some(Format::Joblib),
-            None => None,
-        };
+        return sniff_pickle(&inner).map(|_| Format::Joblib);
     }
     if let Some(f) = sniff_pickle(head) {
         return Some(f);
@@ -56,9 +53,7 @@ pub fn sniff_head(head: &[u8]) -> Option<Format> {
 pub fn detect(src: &dyn RandomAccess) -> Format {
     let head = src.read_vec(0, 4096).unwrap_or_default();
     if let Some(f) = sniff_head(&head) {
-        if f != Format::Safetensors || looks_like_safetensors(&head, Some(src.len())) {
-            return f;
-        }
+        return f;
     }
     if head.starts_with(b"PK") || zip::has_eocd(src) {
         if let Ok(a) = zip::open(src) {
@@ -107,9 +102,8 @@ pub fn tar_name(field: &[u8]) -> String {
     String::from_utf8_lossy(&field[..end]).into_owned()
 }
 
-/// safetensors: u64 header length, then a JSON object; with the total length known,
-/// the header must fit.
-pub fn looks_like_safetensors(head: &[u8], total: Option<u64>) -> bool {
+/// safetensors: u64 header length, then a JSON object.
+pub fn looks_like_safetensors(head: &[u8]) -> bool {
     if head.len() < 10 {
         return false;
     }
@@ -117,13 +111,9 @@ pub fn looks_like_safetensors(head: &[u8], total: Option<u64>) -> bool {
     n.copy_from_slice(&head[..8]);
     let n = u64::from_le_bytes(n);
     // A length beyond the file (or absurdly large) still means "safetensors, malformed"
-    // as long as a JSON object visibly starts at byte 8.
+    // as long as a JSON object visibly starts at byte 8; validation reports the rest.
     let json_start = matches!(head[9], b'"' | b'}' | b' ' | b'\n');
-    n >= 2
-        && n < (1 << 48)
-        && head[8] == b'{'
-        && json_start
-        && total.is_none_or(|t| n + 8 <= t || n >= (100 << 20) || n > t)
+    (2..(1 << 48)).contains(&n) && head[8] == b'{' && json_start
 }
 
 /// A pickle: protocol 2+ header, or a protocol 0/1 opcode stream that parses.
@@ -133,7 +123,11 @@ pub fn sniff_pickle(head: &[u8]) -> Option<Format> {
     }
     let joblib = contains(head, b"joblib.numpy_pickle");
     if head[0] == 0x80 && head[1] <= 5 {
-        return Some(if joblib { Format::Joblib } else { Format::Pickle });
+        return Some(if joblib {
+            Format::Joblib
+        } else {
+            Format::Pickle
+        });
     }
     // Protocol 0/1 has no header: accept only if the bytes run as pickle opcodes
     // and import something or reach STOP (plain text fails within a few bytes).
@@ -149,7 +143,11 @@ pub fn sniff_pickle(head: &[u8]) -> Option<Format> {
         Some(_) => false,
     };
     if clean_end && run.ops >= 3 && (!run.imports.is_empty() || (run.stopped && run.ops >= 4)) {
-        return Some(if joblib { Format::Joblib } else { Format::Pickle });
+        return Some(if joblib {
+            Format::Joblib
+        } else {
+            Format::Pickle
+        });
     }
     None
 }

@@ -142,7 +142,6 @@ impl Builder {
         }
     }
 
-
     /// Raise the verdict to at least `kind` for `reason`.
     pub fn flag(&mut self, kind: VerdictKind, reason: impl Into<String>) {
         self.level = self.level.max(kind);

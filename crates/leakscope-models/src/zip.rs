@@ -227,7 +227,10 @@ pub fn member<'a>(
             len: e.compressed_size.max(e.size).min(avail),
         })),
         8 => {
-            let clen = e.compressed_size.min(avail).min(max.saturating_mul(4).max(1 << 20));
+            let clen = e
+                .compressed_size
+                .min(avail)
+                .min(max.saturating_mul(4).max(1 << 20));
             let raw = src.read_vec(start, clen)?;
             let mut out = Vec::new();
             let mut dec = flate2::read::DeflateDecoder::new(raw.as_slice()).take(max + 1);

@@ -41,10 +41,16 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
 fn open_member<'a>(b: &mut Builder, src: &'a dyn RandomAccess, e: &Entry) -> Option<Member<'a>> {
     match zip::member(src, e, MAX_MEMBER) {
         Ok(m) => {
-            if let Member::Inflated { truncated: true, .. } = m {
+            if let Member::Inflated {
+                truncated: true, ..
+            } = m
+            {
                 b.flag(
                     VerdictKind::Suspicious,
-                    format!("{}: larger than {MAX_MEMBER} bytes inflated; only the start was checked", e.name),
+                    format!(
+                        "{}: larger than {MAX_MEMBER} bytes inflated; only the start was checked",
+                        e.name
+                    ),
                 );
             }
             Some(m)
@@ -68,7 +74,7 @@ fn torch(b: &mut Builder, src: &dyn RandomAccess, entries: &[Entry], policy: &Po
     for e in entries.iter().filter(|e| !e.is_dir()) {
         let base = e.name.rsplit('/').next().unwrap_or(&e.name);
         let is_pkl = e.name.ends_with(".pkl") || base == "data.pkl";
-        if !is_pkl {
+        if !is_pkl && !hidden_pickle(src, e) {
             continue;
         }
         records += 1;
@@ -76,12 +82,28 @@ fn torch(b: &mut Builder, src: &dyn RandomAccess, entries: &[Entry], policy: &Po
             judge_pickles(b, m.source(), 0, policy, &e.name, 64);
         }
     }
-    if entries.iter().any(|e| e.name.contains("/code/") && e.name.ends_with(".py")) {
+    if entries
+        .iter()
+        .any(|e| e.name.contains("/code/") && e.name.ends_with(".py"))
+    {
         b.note("TorchScript archive: contains serialized code (code/*.py) run by torch.jit.load");
     }
     b.note(format!(
         "{records} pickle record(s) read from the zip directory; tensor data not read"
     ));
+}
+
+/// A member with another name that starts like a protocol 2+ pickle. Tensor storages
+/// (`<prefix>/data/<key>`) are skipped: raw floats can start with those bytes.
+fn hidden_pickle(src: &dyn RandomAccess, e: &Entry) -> bool {
+    let in_data_dir = e.name.split('/').rev().nth(1) == Some("data");
+    if in_data_dir || e.method != 0 || e.size < 4 {
+        return false;
+    }
+    zip::data_offset(src, e)
+        .ok()
+        .and_then(|o| src.read_vec(o, 2).ok())
+        .is_some_and(|h| h.len() == 2 && h[0] == 0x80 && (2..=5).contains(&h[1]))
 }
 
 fn npz(b: &mut Builder, src: &dyn RandomAccess, entries: &[Entry], policy: &Policy) {
@@ -91,7 +113,10 @@ fn npz(b: &mut Builder, src: &dyn RandomAccess, entries: &[Entry], policy: &Poli
             if s.read_vec(0, 6).is_ok_and(|h| h == b"\x93NUMPY") {
                 numpy::analyze(b, s, policy, &e.name);
             } else {
-                b.note(format!("{}: not an array; np.load returns its raw bytes", e.name));
+                b.note(format!(
+                    "{}: not an array; np.load returns its raw bytes",
+                    e.name
+                ));
             }
         }
     }

@@ -28,7 +28,10 @@ fn every_fixture_gets_its_expected_verdict() {
         let json = serde_json::to_value(&v).expect("serialises");
         let mut problems = Vec::new();
         if json["verdict"] != e["verdict"] {
-            problems.push(format!("verdict {} (want {})", json["verdict"], e["verdict"]));
+            problems.push(format!(
+                "verdict {} (want {})",
+                json["verdict"], e["verdict"]
+            ));
         }
         if json["format"] != e["format"] {
             problems.push(format!("format {} (want {})", json["format"], e["format"]));
@@ -47,7 +50,12 @@ fn every_fixture_gets_its_expected_verdict() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -95,15 +103,16 @@ fn malicious_calls_are_reconstructed() {
     let v = analyze_path(&fixtures().join("malicious/os_system_p2.pkl"), &policy);
     assert_eq!(v.verdict, VerdictKind::Malicious);
     assert!(
-        v.calls.iter().any(|c| c.ends_with("system('echo leakscope-fixture')")),
+        v.calls
+            .iter()
+            .any(|c| c.ends_with("system('echo leakscope-fixture')")),
         "{:?}",
         v.calls
     );
     let v = analyze_path(&fixtures().join("malicious/getattr_import.pkl"), &policy);
     assert!(
-        v.calls
-            .iter()
-            .any(|c| c == "builtins.getattr(builtins.__import__('os'), 'system')('echo leakscope-fixture')"),
+        v.calls.iter().any(|c| c
+            == "builtins.getattr(builtins.__import__('os'), 'system')('echo leakscope-fixture')"),
         "{:?}",
         v.calls
     );

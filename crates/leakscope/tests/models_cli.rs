@@ -94,7 +94,13 @@ fn policy_file_extends_the_allowlist() {
     .unwrap();
     leakscope()
         .current_dir(dir.path())
-        .args(["models", "scan", "--policy", "policy.toml", "unknown_global.pkl"])
+        .args([
+            "models",
+            "scan",
+            "--policy",
+            "policy.toml",
+            "unknown_global.pkl",
+        ])
         .assert()
         .code(0);
     // and the deny list can take something back from the allowlist

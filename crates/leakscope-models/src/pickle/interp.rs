@@ -86,6 +86,20 @@ pub struct Run {
     pub result: Option<V>,
     /// Whether the value budget ran out (analysis of arguments is partial).
     pub values_exhausted: bool,
+    /// Every mutable container created, emptied on drop so that reference cycles a
+    /// hostile pickle builds through the memo (a list containing itself) are freed.
+    containers: CycleGuard,
+}
+
+#[derive(Debug, Default)]
+struct CycleGuard(Vec<V>);
+
+impl Drop for CycleGuard {
+    fn drop(&mut self) {
+        for c in &self.0 {
+            c.break_cycles();
+        }
+    }
 }
 
 impl Run {
@@ -107,8 +121,11 @@ pub struct Interp<'c, 'a> {
     /// BUILD state applied to an object, keyed by the object's address (the object
     /// stays the same value on the stack, as in Python).
     built: HashMap<usize, (V, V)>,
-    /// Every mutable container created, so cycles can be broken at the end.
+    /// Every mutable container created (handed to the [`Run`], which frees cycles).
     containers: Vec<V>,
+    /// Attributes set on globals through `BUILD` (`module.name.attr` → value): a later
+    /// `GLOBAL module name.attr` reads them back, as the real loader would.
+    patched: HashMap<String, V>,
     unknown: V,
     run: Run,
 }
@@ -129,6 +146,7 @@ impl<'c, 'a> Interp<'c, 'a> {
             kept: 0,
             built: HashMap::new(),
             containers: Vec::new(),
+            patched: HashMap::new(),
             unknown: Rc::new(Value::Unknown),
             run: Run {
                 start,
@@ -144,9 +162,7 @@ impl<'c, 'a> Interp<'c, 'a> {
             self.run.error = Some(e);
         }
         self.run.end = self.cur.pos();
-        for c in &self.containers {
-            c.break_cycles();
-        }
+        self.run.containers = CycleGuard(std::mem::take(&mut self.containers));
         self.run
     }
 
@@ -353,6 +369,11 @@ impl<'c, 'a> Interp<'c, 'a> {
             offset: pos,
             opcode,
         });
+        if let Some(v) = self.patched.get(&format!("{module}.{name}")) {
+            let v = v.clone();
+            self.stack.push(v);
+            return;
+        }
         self.push(Value::Global { module, name });
     }
 
@@ -487,7 +508,10 @@ impl<'c, 'a> Interp<'c, 'a> {
                 let l = self.line()?;
                 let s = text::raw_unicode_escape(&l);
                 let n = s.len();
-                self.push(Value::Str { text: s, full_len: n });
+                self.push(Value::Str {
+                    text: s,
+                    full_len: n,
+                });
             }
             // BINSTRING / SHORT_BINSTRING (Python 2 str)
             b'T' | b'U' => {
@@ -753,7 +777,8 @@ impl<'c, 'a> Interp<'c, 'a> {
     fn build(&mut self, obj: V, state: V, pos: u64) -> R<()> {
         // Setting state on a class or function (not an instance) monkey-patches it:
         // that is a call worth reporting in its own right.
-        if matches!(&*obj, Value::Global { .. }) {
+        if let Value::Global { module, name } = &*obj {
+            self.remember_patch(&format!("{module}.{name}"), &state);
             let node = self.alloc(Value::Built {
                 obj: obj.clone(),
                 state: state.clone(),
@@ -773,12 +798,33 @@ impl<'c, 'a> Interp<'c, 'a> {
         Ok(())
     }
 
+    /// `BUILD` with a dict (or `(dict, slotstate)`) sets attributes on the object.
+    fn remember_patch(&mut self, path: &str, state: &V) {
+        let mut dicts = vec![state.clone()];
+        if let Value::Tuple(t) = &**state {
+            dicts = t.clone();
+        }
+        for d in dicts {
+            if let Value::Dict(items) = &*d {
+                for (k, v) in items.borrow().iter() {
+                    if let Some(k) = k.as_str() {
+                        if self.patched.len() < self.limits.max_memo {
+                            self.patched.insert(format!("{path}.{k}"), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// joblib writes array data raw into the stream right after the wrapper's BUILD;
     /// skip it (or analyse the inline pickle of an object array).
     fn joblib_array(&mut self, state: &V, pos: u64) -> R<()> {
-        let dtype_state = state
-            .dict_get("dtype")
-            .and_then(|d| self.built.get(&(Rc::as_ptr(&d) as usize)).map(|s| s.1.clone()));
+        let dtype_state = state.dict_get("dtype").and_then(|d| {
+            self.built
+                .get(&(Rc::as_ptr(&d) as usize))
+                .map(|s| s.1.clone())
+        });
         match joblib::array_layout(state, dtype_state.as_deref()) {
             Some(joblib::Layout::Object) => {
                 if self.depth >= self.limits.max_nesting {
@@ -794,14 +840,12 @@ impl<'c, 'a> Interp<'c, 'a> {
             Some(joblib::Layout::Raw { nbytes, aligned }) => {
                 if aligned {
                     let pad = self.byte()?;
-                    self.cur
-                        .skip(u64::from(pad))
-                        .map_err(|e| self.io(e))?;
+                    self.cur.skip(u64::from(pad)).map_err(|e| self.io(e))?;
                 }
                 self.cur.skip(nbytes).map_err(|e| self.io(e))?;
-                self.run
-                    .notes
-                    .push(format!("joblib array of {nbytes} bytes at byte {pos} skipped"));
+                self.run.notes.push(format!(
+                    "joblib array of {nbytes} bytes at byte {pos} skipped"
+                ));
             }
             None => {
                 return Err(self.invalid("joblib array wrapper with an unreadable layout"));
@@ -812,7 +856,7 @@ impl<'c, 'a> Interp<'c, 'a> {
 }
 
 fn pairs(items: Vec<V>) -> Option<Vec<(V, V)>> {
-    if items.len() % 2 != 0 {
+    if items.len() & 1 == 1 {
         return None;
     }
     let mut out = Vec::with_capacity(items.len() / 2);
@@ -821,4 +865,107 @@ fn pairs(items: Vec<V>) -> Option<Vec<(V, V)>> {
         out.push((k, v));
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Mem;
+    use crate::pickle::value::render;
+
+    fn run(bytes: &[u8]) -> Run {
+        let mem = Mem(bytes);
+        let mut cur = Cursor::new(&mem, 0);
+        let limits = Limits::default();
+        Interp::new(&mut cur, &limits, 0).run()
+    }
+
+    fn result(bytes: &[u8]) -> String {
+        let r = run(bytes);
+        assert!(r.error.is_none(), "{:?}", r.error);
+        render(r.result.as_deref().expect("result"))
+    }
+
+    #[test]
+    fn protocol0_text_opcodes() {
+        assert_eq!(result(b"I42\n."), "42");
+        assert_eq!(result(b"I01\n."), "True");
+        assert_eq!(result(b"L12345678901234567890123L\n."), "<int of 12 bytes>");
+        assert_eq!(result(b"F1.5\n."), "1.5");
+        assert_eq!(result(b"S'a\\'b'\n."), "'a\\'b'");
+        assert_eq!(result(b"Vcaf\\u00e9\n."), "'caf\u{e9}'");
+        assert_eq!(result(b"(I1\nI2\nl."), "[1, 2]");
+        assert_eq!(result(b"(S'k'\nI1\nd."), "{'k': 1}");
+        assert_eq!(result(b"(I1\nt."), "(1,)");
+        assert_eq!(result(b"I7\np3\n0g3\n."), "7");
+        assert_eq!(result(b"Pkey\n."), "persistent_load('key')");
+        assert_eq!(result(b"(N2t."), "(None, None)");
+    }
+
+    #[test]
+    fn binary_opcodes() {
+        assert_eq!(result(b"\x80\x02J\xff\xff\xff\xff."), "-1");
+        assert_eq!(result(b"\x80\x02K\x07."), "7");
+        assert_eq!(result(b"\x80\x02M\x00\x01."), "256");
+        assert_eq!(result(b"\x80\x02\x8a\x01\xff."), "-1");
+        assert_eq!(result(b"\x80\x02\x8b\x01\x00\x00\x00\x05."), "5");
+        assert_eq!(result(b"\x80\x02G?\xf8\x00\x00\x00\x00\x00\x00."), "1.5");
+        assert_eq!(result(b"\x80\x02\x88\x89N\x87."), "(True, False, None)");
+        assert_eq!(result(b"\x80\x02T\x02\x00\x00\x00ab."), "'ab'");
+        assert_eq!(result(b"\x80\x02U\x02ab."), "'ab'");
+        assert_eq!(result(b"\x80\x02X\x02\x00\x00\x00ab."), "'ab'");
+        assert_eq!(result(b"\x80\x03B\x01\x00\x00\x00\x00."), "b'\\x00'");
+        assert_eq!(result(b"\x80\x03C\x01a."), "b'a'");
+        assert_eq!(result(b"\x80\x04\x8c\x01a\x8d\x01\x00\x00\x00\x00\x00\x00\x00b\x86."), "('a', 'b')");
+        assert_eq!(result(b"\x80\x04\x8e\x01\x00\x00\x00\x00\x00\x00\x00z."), "b'z'");
+        assert_eq!(result(b"\x80\x05\x96\x01\x00\x00\x00\x00\x00\x00\x00z\x98."), "b'z'");
+        assert_eq!(result(b"\x80\x04\x8f(K\x01K\x02\x90."), "{1, 2}");
+        assert_eq!(result(b"\x80\x04(K\x01\x91."), "frozenset({1})");
+        assert_eq!(result(b"\x80\x02]q\x00(K\x01K\x02eh\x00."), "[1, 2]");
+        assert_eq!(result(b"\x80\x02}r\x05\x00\x00\x00K\x01K\x02sj\x05\x00\x00\x00."), "{1: 2}");
+        assert_eq!(result(b"\x80\x02}(K\x01K\x02K\x03K\x04u."), "{1: 2, 3: 4}");
+        assert_eq!(result(b"\x80\x02]K\x01a."), "[1]");
+        assert_eq!(result(b"\x80\x02)\x85."), "((),)");
+        assert_eq!(result(b"\x80\x04K\x01\x94K\x02\x94h\x00h\x01\x86."), "(1, 2)");
+        assert_eq!(result(b"\x80\x02(K\x01K\x021K\x03."), "3");
+        assert_eq!(result(b"\x80\x02K\x01K\x020."), "1");
+        assert_eq!(result(b"\x80\x02K\x01Q."), "persistent_load(1)");
+        assert_eq!(result(b"\x80\x05\x97."), "<out-of-band buffer>");
+        assert_eq!(result(b"\x80\x02\x82\x01\x83\x02\x00\x84\x03\x00\x00\x00\x87."), "(<extension 1>, <extension 2>, <extension 3>)");
+        let framed = b"\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00K\x01.";
+        assert_eq!(result(framed), "1");
+    }
+
+    #[test]
+    fn calls_and_imports() {
+        let r = run(b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.");
+        assert_eq!(r.imports.len(), 1);
+        assert_eq!(render(&r.calls[0].call), "os.system('id')");
+        let r = run(b"(S'id'\nios\nsystem\n.");
+        assert_eq!(render(&r.calls[0].call), "os.system('id')");
+        let r = run(b"\x80\x02(cos\nsystem\nS'id'\no.");
+        assert_eq!(render(&r.calls[0].call), "os.system('id')");
+        let r = run(b"\x80\x04\x8c\x01m\x8c\x01C\x93)}\x92.");
+        assert_eq!(r.imports[0].opcode, "STACK_GLOBAL");
+        assert_eq!(render(&r.calls[0].call), "m.C()");
+        let r = run(b"\x80\x02cm\nC\n)\x81}b.");
+        assert_eq!(render(&r.calls[0].call), "m.C()");
+        let r = run(b"\x80\x02cm\nf\n}b.");
+        assert_eq!(render(&r.calls[0].call), "m.f.__setstate__({})");
+    }
+
+    #[test]
+    fn errors_keep_what_came_before() {
+        let r = run(b"\x80\x02cos\nsystem\n");
+        assert!(matches!(r.error, Some(PickleError::Truncated(_))));
+        assert_eq!(r.imports.len(), 1);
+        let r = run(b"\x80\x02K\x01\xff");
+        assert!(matches!(r.error, Some(PickleError::UnknownOpcode { op: 0xff, .. })));
+        let r = run(b"\x80\x02h\x09.");
+        assert!(matches!(r.error, Some(PickleError::Invalid { .. })));
+        let r = run(b"\x80\x06.");
+        assert!(r.error.is_some());
+        let r = run(b"t.");
+        assert!(r.error.is_some());
+    }
 }

@@ -134,8 +134,14 @@ mod tests {
 
     #[test]
     fn strings() {
-        assert_eq!(unquote_string(b"'echo hi'").as_deref(), Some(&b"echo hi"[..]));
-        assert_eq!(unquote_string(b"'a\\'b\\x41\\n'").as_deref(), Some(&b"a'bA\n"[..]));
+        assert_eq!(
+            unquote_string(b"'echo hi'").as_deref(),
+            Some(&b"echo hi"[..])
+        );
+        assert_eq!(
+            unquote_string(b"'a\\'b\\x41\\n'").as_deref(),
+            Some(&b"a'bA\n"[..])
+        );
         assert!(unquote_string(b"noquote").is_none());
         assert_eq!(raw_unicode_escape(b"a\\u00e9b"), "a\u{e9}b");
     }
@@ -145,6 +151,6 @@ mod tests {
         assert!(matches!(long_from_le(&[0xff], 1), Value::Int(-1)));
         assert!(matches!(long_from_le(&[0x00, 0x01], 2), Value::Int(256)));
         assert!(matches!(parse_int(b"123"), Some(Value::Int(123))));
-        assert!(matches!(parse_int(b"x"), None));
+        assert!(parse_int(b"x").is_none());
     }
 }

@@ -32,14 +32,23 @@ pub enum Value {
     BigInt(usize),
     Float(f64),
     /// Text; `full_len` > `text.len()` when it was cut to stay within the byte budget.
-    Str { text: String, full_len: usize },
-    Bytes { data: Vec<u8>, full_len: u64 },
+    Str {
+        text: String,
+        full_len: usize,
+    },
+    Bytes {
+        data: Vec<u8>,
+        full_len: u64,
+    },
     Tuple(Vec<V>),
     List(RefCell<Vec<V>>),
     Dict(RefCell<Vec<(V, V)>>),
     Set(RefCell<Vec<V>>),
     FrozenSet(Vec<V>),
-    Global { module: String, name: String },
+    Global {
+        module: String,
+        name: String,
+    },
     Call {
         func: V,
         args: V,
@@ -47,7 +56,10 @@ pub enum Value {
         kind: CallKind,
     },
     /// Result of `BUILD` (object with state applied).
-    Built { obj: V, state: V },
+    Built {
+        obj: V,
+        state: V,
+    },
     PersistentId(V),
     /// An extension-registry code (`EXT1/2/4`): resolved at load time through
     /// `copyreg`, unknowable statically.
@@ -156,16 +168,7 @@ fn render_into(v: &Value, depth: usize, out: &mut String) {
         }
         Value::Bytes { data, full_len } => {
             out.push('b');
-            let shown: String = data
-                .iter()
-                .take(MAX_TEXT)
-                .map(|&b| b as char)
-                .collect();
-            quote_str(
-                &shown,
-                (*full_len as usize) > data.len().min(MAX_TEXT),
-                out,
-            );
+            quote_bytes(data, *full_len, out);
         }
         Value::Tuple(items) => {
             out.push('(');
@@ -285,6 +288,25 @@ fn render_seq(items: &[V], depth: usize, out: &mut String) {
         }
         render_into(item, depth + 1, out);
     }
+}
+
+const MAX_BYTES: usize = 48;
+
+fn quote_bytes(data: &[u8], full_len: u64, out: &mut String) {
+    out.push('\'');
+    for &b in data.iter().take(MAX_BYTES) {
+        match b {
+            b'\'' => out.push_str("\\'"),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    if full_len > data.len().min(MAX_BYTES) as u64 {
+        out.push('…');
+    }
+    out.push('\'');
 }
 
 fn quote_str(s: &str, cut: bool, out: &mut String) {
