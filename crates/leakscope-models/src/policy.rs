@@ -94,6 +94,15 @@ impl Policy {
         Ok(p)
     }
 
+    /// The built-in policy extended by the policy file at `path`.
+    pub fn builtin_with_file(path: &std::path::Path) -> Result<Policy, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Policy::builtin_with(&text)
+    }
+
     /// Number of (allow, deny) entries, for diagnostics.
     pub fn len(&self) -> (usize, usize) {
         (self.allow.len(), self.deny.len())

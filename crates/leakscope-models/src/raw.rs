@@ -94,5 +94,9 @@ fn analyze_plain(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
             .iter()
             .any(|i| i.module.starts_with("joblib.") || i.module.contains(".joblib."))
     });
-    b.format = if joblib { Format::Joblib } else { Format::Pickle };
+    b.format = if joblib {
+        Format::Joblib
+    } else {
+        Format::Pickle
+    };
 }

@@ -41,10 +41,7 @@ const MAX_DEPTH: usize = 64;
 pub fn run(args: ModelsScanArgs) -> anyhow::Result<i32> {
     let policy = match &args.policy {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read policy file {}", p.display()))?;
-            Policy::builtin_with(&text)
-                .with_context(|| format!("invalid policy file {}", p.display()))?
+            Policy::builtin_with_file(p).with_context(|| format!("policy file {}", p.display()))?
         }
         None => Policy::builtin(),
     };

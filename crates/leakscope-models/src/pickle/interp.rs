@@ -916,22 +916,40 @@ mod tests {
         assert_eq!(result(b"\x80\x02X\x02\x00\x00\x00ab."), "'ab'");
         assert_eq!(result(b"\x80\x03B\x01\x00\x00\x00\x00."), "b'\\x00'");
         assert_eq!(result(b"\x80\x03C\x01a."), "b'a'");
-        assert_eq!(result(b"\x80\x04\x8c\x01a\x8d\x01\x00\x00\x00\x00\x00\x00\x00b\x86."), "('a', 'b')");
-        assert_eq!(result(b"\x80\x04\x8e\x01\x00\x00\x00\x00\x00\x00\x00z."), "b'z'");
-        assert_eq!(result(b"\x80\x05\x96\x01\x00\x00\x00\x00\x00\x00\x00z\x98."), "b'z'");
+        assert_eq!(
+            result(b"\x80\x04\x8c\x01a\x8d\x01\x00\x00\x00\x00\x00\x00\x00b\x86."),
+            "('a', 'b')"
+        );
+        assert_eq!(
+            result(b"\x80\x04\x8e\x01\x00\x00\x00\x00\x00\x00\x00z."),
+            "b'z'"
+        );
+        assert_eq!(
+            result(b"\x80\x05\x96\x01\x00\x00\x00\x00\x00\x00\x00z\x98."),
+            "b'z'"
+        );
         assert_eq!(result(b"\x80\x04\x8f(K\x01K\x02\x90."), "{1, 2}");
         assert_eq!(result(b"\x80\x04(K\x01\x91."), "frozenset({1})");
         assert_eq!(result(b"\x80\x02]q\x00(K\x01K\x02eh\x00."), "[1, 2]");
-        assert_eq!(result(b"\x80\x02}r\x05\x00\x00\x00K\x01K\x02sj\x05\x00\x00\x00."), "{1: 2}");
+        assert_eq!(
+            result(b"\x80\x02}r\x05\x00\x00\x00K\x01K\x02sj\x05\x00\x00\x00."),
+            "{1: 2}"
+        );
         assert_eq!(result(b"\x80\x02}(K\x01K\x02K\x03K\x04u."), "{1: 2, 3: 4}");
         assert_eq!(result(b"\x80\x02]K\x01a."), "[1]");
         assert_eq!(result(b"\x80\x02)\x85."), "((),)");
-        assert_eq!(result(b"\x80\x04K\x01\x94K\x02\x94h\x00h\x01\x86."), "(1, 2)");
+        assert_eq!(
+            result(b"\x80\x04K\x01\x94K\x02\x94h\x00h\x01\x86."),
+            "(1, 2)"
+        );
         assert_eq!(result(b"\x80\x02(K\x01K\x021K\x03."), "3");
         assert_eq!(result(b"\x80\x02K\x01K\x020."), "1");
         assert_eq!(result(b"\x80\x02K\x01Q."), "persistent_load(1)");
         assert_eq!(result(b"\x80\x05\x97."), "<out-of-band buffer>");
-        assert_eq!(result(b"\x80\x02\x82\x01\x83\x02\x00\x84\x03\x00\x00\x00\x87."), "(<extension 1>, <extension 2>, <extension 3>)");
+        assert_eq!(
+            result(b"\x80\x02\x82\x01\x83\x02\x00\x84\x03\x00\x00\x00\x87."),
+            "(<extension 1>, <extension 2>, <extension 3>)"
+        );
         let framed = b"\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00K\x01.";
         assert_eq!(result(framed), "1");
     }
@@ -960,7 +978,10 @@ mod tests {
         assert!(matches!(r.error, Some(PickleError::Truncated(_))));
         assert_eq!(r.imports.len(), 1);
         let r = run(b"\x80\x02K\x01\xff");
-        assert!(matches!(r.error, Some(PickleError::UnknownOpcode { op: 0xff, .. })));
+        assert!(matches!(
+            r.error,
+            Some(PickleError::UnknownOpcode { op: 0xff, .. })
+        ));
         let r = run(b"\x80\x02h\x09.");
         assert!(matches!(r.error, Some(PickleError::Invalid { .. })));
         let r = run(b"\x80\x06.");
