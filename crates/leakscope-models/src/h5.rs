@@ -30,10 +30,21 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
         while let Some(p) = find(&buf[i..], NEEDLE) {
             let at = off + (i + p) as u64;
             i += p + 1;
-            let Ok(text) = src.read_vec(at, MAX_JSON as u64) else {
-                continue;
-            };
-            if let Some(len) = json_object_len(&text) {
+            // Configs are usually small: try a short read before a long one.
+            let mut parsed = None;
+            for want in [64 << 10, 4 << 20, MAX_JSON] {
+                let Ok(text) = src.read_vec(at, want as u64) else {
+                    break;
+                };
+                if let Some(len) = json_object_len(&text) {
+                    parsed = Some((text, len));
+                    break;
+                }
+                if (text.len() as u64) < want as u64 {
+                    break;
+                }
+            }
+            if let Some((text, len)) = parsed {
                 found += 1;
                 keras::analyze_config(b, &text[..len], &format!("config at byte {at}"), policy);
                 // Skip the object we just parsed (nested class_name objects are in it).

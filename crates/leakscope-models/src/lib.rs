@@ -43,7 +43,13 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
 /// records are read, so memory stays bounded whatever the file's size.
 pub fn analyze_path(path: &Path, policy: &Policy) -> Verdict {
     let display = path.display().to_string();
-    let file = std::fs::File::open(path).and_then(FileInput::new);
+    // Only regular files: opening a FIFO or device could block or never end.
+    let regular = std::fs::metadata(path).map(|m| m.is_file());
+    let file = match regular {
+        Ok(true) => std::fs::File::open(path).and_then(FileInput::new),
+        Ok(false) => Err(std::io::Error::other("not a regular file")),
+        Err(e) => Err(e),
+    };
     match file {
         Ok(f) => analyze_source(&display, &f, policy),
         Err(e) => {

@@ -9,7 +9,7 @@ use crate::sniff::is_compressed;
 use crate::verdict::{Builder, Format, VerdictKind};
 
 /// Largest decompressed pickle analysed (keeps memory bounded on compressed dumps).
-pub const MAX_INFLATE: u64 = 96 << 20;
+pub const MAX_INFLATE: u64 = 64 << 20;
 
 /// Inflate at most `max` bytes of a gzip or zlib stream (errors end the output).
 pub fn inflate_prefix(data: &[u8], max: u64) -> Vec<u8> {

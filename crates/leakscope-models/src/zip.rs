@@ -227,13 +227,19 @@ pub fn member<'a>(
             len: e.compressed_size.max(e.size).min(avail),
         })),
         8 => {
-            let clen = e
-                .compressed_size
-                .min(avail)
-                .min(max.saturating_mul(4).max(1 << 20));
-            let raw = src.read_vec(start, clen)?;
+            // Stream the compressed bytes through the decoder: memory is bounded by
+            // the inflated output cap, not by the member's compressed size.
+            let window = Window {
+                inner: src,
+                start,
+                len: e.compressed_size.min(avail),
+            };
+            let reader = std::io::BufReader::new(crate::raw::SourceReader {
+                src: &window,
+                pos: 0,
+            });
             let mut out = Vec::new();
-            let mut dec = flate2::read::DeflateDecoder::new(raw.as_slice()).take(max + 1);
+            let mut dec = flate2::read::DeflateDecoder::new(reader).take(max + 1);
             // A corrupt stream still yields what inflated before the error.
             let _ = dec.read_to_end(&mut out);
             let truncated = out.len() as u64 > max;

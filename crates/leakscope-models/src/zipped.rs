@@ -9,7 +9,7 @@ use crate::{keras, numpy};
 
 /// Largest member inflated for analysis (pickle records and configs are small; tensors
 /// are never read).
-const MAX_MEMBER: u64 = 96 << 20;
+const MAX_MEMBER: u64 = 64 << 20;
 
 pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
     let archive = match zip::open(src) {

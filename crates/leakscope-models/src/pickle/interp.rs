@@ -37,9 +37,9 @@ impl Default for Limits {
         Limits {
             max_ops: 20_000_000,
             max_stack: 1_000_000,
-            max_memo: 2_000_000,
-            max_values: 3_000_000,
-            max_kept_bytes: 48 << 20,
+            max_memo: 1_000_000,
+            max_values: 1_500_000,
+            max_kept_bytes: 32 << 20,
             max_blob: 8 << 20,
             max_nesting: 3,
         }
