@@ -6,6 +6,7 @@
 //! Entry points: [`sniff`] (cheap, on a file's first bytes), [`analyze_path`] and
 //! [`analyze_bytes`], each returning a [`Verdict`] (DESIGN §5).
 
+mod compress;
 mod error;
 mod gguf;
 mod h5;

@@ -3,7 +3,7 @@
 use crate::input::{Mem, RandomAccess};
 use crate::pickle::{scan_stream, Limits};
 use crate::verdict::Format;
-use crate::{onnx, zip};
+use crate::{compress, onnx, zip};
 
 /// The first pickle `torch.save` writes in the legacy format is this magic number as a
 /// LONG1: `0x1950a86a20f9469cfc6c`, little-endian.
@@ -34,10 +34,11 @@ pub fn sniff_head(head: &[u8]) -> Option<Format> {
     if looks_like_safetensors(head) {
         return Some(Format::Safetensors);
     }
-    if is_compressed(head) {
-        // gzip/zlib wrapping: joblib's compressed dumps and *.pkl.gz
-        let inner = crate::raw::inflate_prefix(head, 4096);
-        return sniff_pickle(&inner).map(|_| Format::Joblib);
+    if let Some(kind) = compress::kind(head) {
+        // joblib's compressed dumps and *.pkl.gz: decompress the start (bz2 needs a
+        // whole block, so it is only recognised by full detection).
+        let (inner, _) = compress::decompress(&Mem(head), kind, 4096);
+        return sniff_pickle(&inner);
     }
     if let Some(f) = sniff_pickle(head) {
         return Some(f);
@@ -55,6 +56,10 @@ pub fn detect(src: &dyn RandomAccess) -> Format {
     if let Some(f) = sniff_head(&head) {
         return f;
     }
+    if let Some(kind) = compress::kind(&head) {
+        let (inner, _) = compress::decompress(src, kind, 64 << 10);
+        return sniff_pickle(&inner).unwrap_or(Format::Unknown);
+    }
     if head.starts_with(b"PK") || zip::has_eocd(src) {
         if let Ok(a) = zip::open(src) {
             if let Some(f) = zip_names_format(a.entries.iter().map(|e| e.name.as_str())) {
@@ -71,14 +76,6 @@ pub fn detect(src: &dyn RandomAccess) -> Format {
         off *= 2;
     }
     Format::Unknown
-}
-
-pub fn is_compressed(head: &[u8]) -> bool {
-    head.starts_with(&[0x1f, 0x8b])
-        || (head.len() >= 2
-            && head[0] == 0x78
-            && matches!(head[1], 0x01 | 0x5e | 0x9c | 0xda)
-            && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0)
 }
 
 pub fn is_legacy_torch(head: &[u8]) -> bool {
@@ -142,7 +139,17 @@ pub fn sniff_pickle(head: &[u8]) -> Option<Format> {
         Some(crate::error::PickleError::Truncated(_)) => head.len() >= 4096,
         Some(_) => false,
     };
-    if clean_end && run.ops >= 3 && (!run.imports.is_empty() || (run.stopped && run.ops >= 4)) {
+    // Text that happens to start with `c` reads as GLOBAL: real imports name Python
+    // identifiers, text lines do not.
+    let plausible_imports = run
+        .imports
+        .iter()
+        .all(|i| is_dotted_identifier(&i.module) && is_dotted_identifier(&i.name));
+    if clean_end
+        && plausible_imports
+        && run.ops >= 3
+        && (!run.imports.is_empty() || (run.stopped && run.ops >= 4))
+    {
         return Some(if joblib {
             Format::Joblib
         } else {
@@ -150,6 +157,15 @@ pub fn sniff_pickle(head: &[u8]) -> Option<Format> {
         });
     }
     None
+}
+
+fn is_dotted_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|seg| {
+            let mut c = seg.chars();
+            c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
+                && c.all(|x| x == '_' || x.is_alphanumeric())
+        })
 }
 
 fn contains(h: &[u8], needle: &[u8]) -> bool {

@@ -234,7 +234,7 @@ pub fn member<'a>(
                 start,
                 len: e.compressed_size.min(avail),
             };
-            let reader = std::io::BufReader::new(crate::raw::SourceReader {
+            let reader = std::io::BufReader::new(crate::compress::SourceReader {
                 src: &window,
                 pos: 0,
             });
