@@ -68,6 +68,10 @@ fn walk(b: &mut Builder, v: &J, what: &str, policy: &Policy, depth: usize) {
             let class = map.get("class_name").and_then(J::as_str);
             let module = map.get("module").and_then(J::as_str);
             if class == Some("Lambda") {
+                lambda(b, map.get("config").and_then(|c| c.get("function")), what);
+            } else if class == Some("__lambda__") {
+                // A serialized lambda anywhere (an activation, a loss) is the same code;
+                // inside a Lambda layer this repeats the finding above (deduplicated).
                 lambda(b, map.get("config"), what);
             }
             if let (Some(m), Some(c)) = (module, class) {
@@ -134,8 +138,7 @@ fn walk(b: &mut Builder, v: &J, what: &str, policy: &Policy, depth: usize) {
 
 /// A Lambda layer's function: a base64 marshalled code object (v3:
 /// `{"class_name": "__lambda__", "config": {"code": …}}`, v2: `[code, defaults, closure]`).
-fn lambda(b: &mut Builder, config: Option<&J>, what: &str) {
-    let func = config.and_then(|c| c.get("function"));
+fn lambda(b: &mut Builder, func: Option<&J>, what: &str) {
     let mut codes = Vec::new();
     collect_strings(func, &mut codes, 0);
     let mut names = Vec::new();
@@ -152,13 +155,13 @@ fn lambda(b: &mut Builder, config: Option<&J>, what: &str) {
     if names.is_empty() {
         b.flag(
             VerdictKind::Suspicious,
-            format!("{what}: Lambda layer with serialized Python bytecode (runs on load with safe_mode=False)"),
+            format!("{what}: Lambda layer or serialized lambda carries Python bytecode (runs on load with safe_mode=False)"),
         );
     } else {
         b.flag(
             VerdictKind::Malicious,
             format!(
-                "{what}: Lambda layer bytecode references {} (runs on load with safe_mode=False)",
+                "{what}: Lambda layer or serialized lambda bytecode references {} (runs on load with safe_mode=False)",
                 names.join(", ")
             ),
         );

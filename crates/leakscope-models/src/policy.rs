@@ -53,9 +53,13 @@ struct Section {
 impl Policy {
     /// The built-in lists shipped with leakscope.
     pub fn builtin() -> Policy {
+        // Parsed once per process; callers may ask for it per file.
+        static CACHE: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
         // The embedded file is checked by a unit test; an empty policy (everything
         // unknown ⇒ suspicious) is the safe fallback should it ever fail to parse.
-        Policy::from_toml(BUILTIN).unwrap_or_default()
+        CACHE
+            .get_or_init(|| Policy::from_toml(BUILTIN).unwrap_or_default())
+            .clone()
     }
 
     /// Parse a policy file (`[allow] globals = [...]`, `[deny] globals = [...]`).
@@ -267,6 +271,13 @@ mod tests {
             Class::Denied
         );
         assert_eq!(p.classify("mypkg.models", "Net").0, Class::Unknown);
+        assert_eq!(
+            p.classify("torch.jit._pickle", "restore_type_tag").0,
+            Class::Allowed
+        );
+        assert_eq!(p.classify("torch.jit", "load").0, Class::Denied);
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Policy>();
         // single-segment deny entries do not fire on an inner module of the same name
         assert_eq!(p.classify("transformers.code", "Config").0, Class::Unknown);
     }
