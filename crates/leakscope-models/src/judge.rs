@@ -83,6 +83,13 @@ fn judge_run(b: &mut Builder, run: &Run, policy: &Policy, label: &str, limits: &
             format!("{label}: STACK_GLOBAL with a computed module/name ({d})"),
         );
     }
+    for d in &run.unresolved_imports {
+        b.global(format!("<unresolved {d}>"));
+        b.flag(
+            VerdictKind::Suspicious,
+            format!("{label}: an import could not be resolved within the analysis budgets ({d})"),
+        );
+    }
     for code in &run.ext_codes {
         b.flag(
             VerdictKind::Suspicious,

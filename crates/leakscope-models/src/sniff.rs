@@ -148,7 +148,7 @@ pub fn sniff_pickle(head: &[u8]) -> Option<Format> {
     if clean_end
         && plausible_imports
         && run.ops >= 3
-        && (!run.imports.is_empty() || (run.stopped && run.ops >= 4))
+        && (!run.imports.is_empty() || (run.stopped && run.ops >= 4) || run.ops >= 32)
     {
         return Some(if joblib {
             Format::Joblib

@@ -37,8 +37,8 @@ impl Default for Limits {
         Limits {
             max_ops: 20_000_000,
             max_stack: 1_000_000,
-            max_memo: 1_000_000,
-            max_values: 1_500_000,
+            max_memo: 2_000_000,
+            max_values: 1_000_000,
             max_kept_bytes: 32 << 20,
             max_blob: 8 << 20,
             max_nesting: 3,
@@ -75,6 +75,10 @@ pub struct Run {
     pub calls: Vec<CallSite>,
     /// `STACK_GLOBAL` whose module/name were not literal strings.
     pub dynamic_imports: Vec<String>,
+    /// `STACK_GLOBAL` we could not resolve because an analysis budget ran out.
+    pub unresolved_imports: Vec<String>,
+    /// Whether the memo budget ran out (later memo reads are unknown).
+    pub memo_overflow: bool,
     pub ext_codes: Vec<u32>,
     pub persistent_ids: u64,
     /// Byte strings that look like whole pickles: (offset, bytes).
@@ -115,7 +119,7 @@ pub struct Interp<'c, 'a> {
     depth: u8,
     stack: Vec<V>,
     metastack: Vec<Vec<V>>,
-    memo: HashMap<u64, V>,
+    memo: Memo,
     values: usize,
     kept: usize,
     /// BUILD state applied to an object, keyed by the object's address (the object
@@ -126,6 +130,8 @@ pub struct Interp<'c, 'a> {
     /// Attributes set on globals through `BUILD` (`module.name.attr` → value): a later
     /// `GLOBAL module name.attr` reads them back, as the real loader would.
     patched: HashMap<String, V>,
+    /// Key of the next MEMOIZE (the memo's size in CPython).
+    memoize_next: u64,
     unknown: V,
     run: Run,
 }
@@ -141,12 +147,13 @@ impl<'c, 'a> Interp<'c, 'a> {
             depth,
             stack: Vec::new(),
             metastack: Vec::new(),
-            memo: HashMap::new(),
+            memo: Memo::default(),
             values: 0,
             kept: 0,
             built: HashMap::new(),
             containers: Vec::new(),
             patched: HashMap::new(),
+            memoize_next: 0,
             unknown: Rc::new(Value::Unknown),
             run: Run {
                 start,
@@ -344,18 +351,29 @@ impl<'c, 'a> Interp<'c, 'a> {
 
     fn memo_put(&mut self, key: u64) -> R<()> {
         let v = self.top()?;
-        if self.memo.len() >= self.limits.max_memo && !self.memo.contains_key(&key) {
-            return Err(PickleError::Limit("memo size"));
+        if self.memo.len() >= self.limits.max_memo && self.memo.get(key).is_none() {
+            // Past the budget, keep going without remembering: imports are still seen,
+            // and a later GET of a forgotten key yields an unknown value.
+            if !self.run.memo_overflow {
+                self.run.memo_overflow = true;
+                self.run
+                    .notes
+                    .push("memo budget exhausted: later memoised values are not modelled".into());
+            }
+            return Ok(());
         }
         self.memo.insert(key, v);
         Ok(())
     }
 
     fn memo_get(&mut self, key: u64) -> R<()> {
-        match self.memo.get(&key) {
+        match self.memo.get(key) {
             Some(v) => {
-                let v = v.clone();
                 self.stack.push(v);
+                Ok(())
+            }
+            None if self.run.memo_overflow => {
+                self.stack.push(self.unknown.clone());
                 Ok(())
             }
             None => Err(self.invalid("memo key not found")),
@@ -645,7 +663,9 @@ impl<'c, 'a> Interp<'c, 'a> {
                 self.memo_put(k)?;
             }
             0x94 => {
-                let k = self.memo.len() as u64;
+                // CPython keys MEMOIZE by the memo's size; count past the budget too.
+                let k = self.memoize_next;
+                self.memoize_next += 1;
                 self.memo_put(k)?;
             }
             // GLOBAL
@@ -670,7 +690,14 @@ impl<'c, 'a> Interp<'c, 'a> {
                             crate::pickle::value::render(&module),
                             crate::pickle::value::render(&name)
                         );
-                        self.run.dynamic_imports.push(desc);
+                        let ours =
+                            matches!(&*module, Value::Unknown) || matches!(&*name, Value::Unknown);
+                        if ours && (self.run.memo_overflow || self.run.values_exhausted) {
+                            // Unknown only because our own budgets ran out.
+                            self.run.unresolved_imports.push(desc);
+                        } else {
+                            self.run.dynamic_imports.push(desc);
+                        }
                         self.stack.push(self.unknown.clone());
                     }
                 }
@@ -852,6 +879,45 @@ impl<'c, 'a> Interp<'c, 'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The memo: dense keys (what picklers write) in a vector, any others in a map.
+#[derive(Default)]
+struct Memo {
+    dense: Vec<Option<V>>,
+    sparse: HashMap<u64, V>,
+    count: usize,
+}
+
+const DENSE_KEYS: u64 = 1 << 24;
+
+impl Memo {
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    fn get(&self, key: u64) -> Option<V> {
+        if key < DENSE_KEYS {
+            self.dense.get(key as usize).cloned().flatten()
+        } else {
+            self.sparse.get(&key).cloned()
+        }
+    }
+
+    fn insert(&mut self, key: u64, v: V) {
+        let old = if key < DENSE_KEYS {
+            let i = key as usize;
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, None);
+            }
+            self.dense[i].replace(v)
+        } else {
+            self.sparse.insert(key, v)
+        };
+        if old.is_none() {
+            self.count += 1;
+        }
     }
 }
 
