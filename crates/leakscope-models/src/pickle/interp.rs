@@ -130,8 +130,6 @@ pub struct Interp<'c, 'a> {
     /// Attributes set on globals through `BUILD` (`module.name.attr` → value): a later
     /// `GLOBAL module name.attr` reads them back, as the real loader would.
     patched: HashMap<String, V>,
-    /// Key of the next MEMOIZE (the memo's size in CPython).
-    memoize_next: u64,
     unknown: V,
     run: Run,
 }
@@ -153,7 +151,6 @@ impl<'c, 'a> Interp<'c, 'a> {
             built: HashMap::new(),
             containers: Vec::new(),
             patched: HashMap::new(),
-            memoize_next: 0,
             unknown: Rc::new(Value::Unknown),
             run: Run {
                 start,
@@ -663,9 +660,9 @@ impl<'c, 'a> Interp<'c, 'a> {
                 self.memo_put(k)?;
             }
             0x94 => {
-                // CPython keys MEMOIZE by the memo's size; count past the budget too.
-                let k = self.memoize_next;
-                self.memoize_next += 1;
+                // CPython keys MEMOIZE by the memo's current size (PUTs included):
+                // exactly what the memo-confusion evasion relies on.
+                let k = self.memo.len() as u64;
                 self.memo_put(k)?;
             }
             // GLOBAL
