@@ -1036,6 +1036,27 @@ mod tests {
     }
 
     #[test]
+    fn budgets_degrade_instead_of_failing() {
+        let limits = Limits {
+            max_memo: 2,
+            max_values: 6,
+            ..Limits::default()
+        };
+        // 'numpy' and 'dtype' memoised first, then the memo fills; a GET of a forgotten
+        // key is unknown, and an import through it is "unresolved", not "dynamic".
+        let p = b"\x80\x04\x8c\x05numpy\x94\x8c\x05dtype\x94K\x01\x94h\x02h\x01\x93h\x00h\x01\x93.";
+        let mem = Mem(p);
+        let mut cur = Cursor::new(&mem, 0);
+        let r = Interp::new(&mut cur, &limits, 0).run();
+        assert!(r.error.is_none(), "{:?}", r.error);
+        assert!(r.memo_overflow);
+        assert_eq!(r.unresolved_imports.len(), 1);
+        assert!(r.dynamic_imports.is_empty());
+        assert_eq!(r.imports.len(), 1);
+        assert_eq!(r.imports[0].name, "dtype");
+    }
+
+    #[test]
     fn errors_keep_what_came_before() {
         let r = run(b"\x80\x02cos\nsystem\n");
         assert!(matches!(r.error, Some(PickleError::Truncated(_))));
