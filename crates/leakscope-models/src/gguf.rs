@@ -88,8 +88,21 @@ impl Reader<'_> {
                 if n > MAX_ARRAY {
                     return Err(format!("array of {n} elements"));
                 }
-                for _ in 0..n {
-                    self.value(et, false, depth + 1)?;
+                // Fixed-size elements are skipped in one step.
+                let width = match et {
+                    0 | 1 | 7 => Some(1u64),
+                    2 | 3 => Some(2),
+                    4..=6 => Some(4),
+                    10..=12 => Some(8),
+                    _ => None,
+                };
+                match width {
+                    Some(w) => self.skip(n * w)?,
+                    None => {
+                        for _ in 0..n {
+                            self.value(et, false, depth + 1)?;
+                        }
+                    }
                 }
                 return Ok(None);
             }

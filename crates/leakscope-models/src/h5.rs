@@ -27,7 +27,7 @@ pub fn analyze(b: &mut Builder, src: &dyn RandomAccess, policy: &Policy) {
             break;
         };
         let mut i = 0;
-        while let Some(p) = find(&buf[i..], NEEDLE) {
+        while let Some(p) = buf.get(i..).and_then(|rest| find(rest, NEEDLE)) {
             let at = off + (i + p) as u64;
             i += p + 1;
             // Configs are usually small: try a short read before a long one.
