@@ -78,3 +78,16 @@ fn deep_nesting_and_memo_bombs_are_bounded() {
     let v = analyze_bytes("liar", &b, &policy);
     assert_eq!(v.verdict.as_str(), "malformed");
 }
+
+#[test]
+fn hdf5_config_longer_than_a_scan_chunk() {
+    let policy = Policy::builtin();
+    let mut b = b"\x89HDF\r\n\x1a\n".to_vec();
+    b.extend_from_slice(&[0u8; 100]);
+    b.extend_from_slice(b"{\"class_name\": \"Sequential\", \"pad\": \"");
+    b.extend(std::iter::repeat_n(b'a', 9 << 20));
+    b.extend_from_slice(b"\"}");
+    b.extend_from_slice(&[0u8; 64]);
+    let v = analyze_bytes("long.h5", &b, &policy);
+    assert_eq!(v.format.as_str(), "h5");
+}
