@@ -72,6 +72,17 @@ impl Reader<'_> {
             Ok(None)
         }
     }
+    /// Keys and tensor names: the spec caps them at 65535 bytes.
+    fn key(&mut self) -> Result<String, String> {
+        let at = self.c.pos();
+        let n = self.u64()?;
+        if n > 65535 {
+            return Err(format!("name of {n} bytes at byte {at}"));
+        }
+        let b = self.bytes(n as usize)?;
+        Ok(String::from_utf8_lossy(&b).into_owned())
+    }
+
     fn value(&mut self, ty: u32, keep: bool, depth: u8) -> Result<Option<String>, String> {
         let fixed = match ty {
             0 | 1 | 7 => 1,
@@ -146,7 +157,7 @@ fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
     }
     let mut alignment = 32u64;
     for _ in 0..kvs {
-        let key = r.string(true)?.unwrap_or_default();
+        let key = r.key()?;
         let ty = r.u32()?;
         let template = key.starts_with("tokenizer.chat_template");
         let keep = template || key == "general.alignment";
@@ -162,7 +173,7 @@ fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
     }
     let mut max_end = 0u64;
     for i in 0..tensors {
-        let name = r.string(true)?.unwrap_or_default();
+        let name = r.key()?;
         let dims = r.u32()?;
         if dims > 8 {
             return Err(format!("tensor {name}: {dims} dimensions"));
