@@ -10,28 +10,53 @@ const MAX_TENSORS: u64 = 1 << 22;
 const MAX_STRING: u64 = 64 << 20;
 const MAX_ARRAY: u64 = 1 << 26;
 
-/// Jinja template fragments that reach Python internals (server-side template injection).
+/// Jinja template fragments that reach Python internals (server-side template
+/// injection). Dunder names (`__class__`, `__globals__`…) are matched separately.
 const SSTI: &[&str] = &[
-    "__class__",
-    "__globals__",
-    "__subclasses__",
-    "__builtins__",
-    "__import__",
-    "__mro__",
-    "__base__",
-    "__init__",
-    "__getattribute__",
+    "|attr(",
+    "attr(",
+    "\\x5f",
+    "\\u005f",
     "popen",
     "subprocess",
     "os.system",
     "eval(",
     "exec(",
-    "self._TemplateReference",
     "lipsum",
     "cycler",
     "joiner",
-    "namespace.__",
+    "self._TemplateReference",
+    "request.application",
 ];
+
+/// `__name__`-shaped identifiers anywhere in the template.
+fn dunders(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(i) = rest.find("__") {
+        let after = &rest[i + 2..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        if let Some(core) = name.strip_suffix("__") {
+            if !core.is_empty() && core.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                let d = format!("__{core}__");
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+        // Step past the name (or one whole character, never into a UTF-8 sequence).
+        let step = if name_len > 0 {
+            name_len
+        } else {
+            after.chars().next().map_or(0, char::len_utf8)
+        };
+        rest = &after[step..];
+    }
+    out
+}
 
 struct Reader<'a> {
     c: Cursor<'a>,
@@ -203,7 +228,12 @@ fn parse(b: &mut Builder, src: &dyn RandomAccess) -> Result<(), String> {
 fn chat_template(b: &mut Builder, key: &str, t: &str) {
     let excerpt: String = t.chars().take(4000).collect();
     b.chat_templates.push(excerpt);
-    let hits: Vec<&str> = SSTI.iter().copied().filter(|p| t.contains(p)).collect();
+    let mut hits: Vec<String> = dunders(t);
+    hits.extend(
+        SSTI.iter()
+            .filter(|p| t.contains(*p))
+            .map(|p| p.to_string()),
+    );
     if hits.is_empty() {
         b.note(format!(
             "GGUF: {key} present ({} chars, Jinja rendered by the runtime)",
@@ -217,5 +247,18 @@ fn chat_template(b: &mut Builder, key: &str, t: &str) {
                 hits.join(", ")
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dunder_names() {
+        assert_eq!(
+            super::dunders("{{ x.__class__.__mro__ }}"),
+            vec!["__class__", "__mro__"]
+        );
+        assert!(super::dunders("{{ bos_token }} __ a__b").is_empty());
+        assert!(super::dunders("__é__ __ü").is_empty());
     }
 }
