@@ -261,4 +261,11 @@ mod tests {
         assert!(super::dunders("{{ bos_token }} __ a__b").is_empty());
         assert!(super::dunders("__é__ __ü").is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn dunders_never_panic(s in "(_|é|a|b| |\\{)*") {
+            let _ = super::dunders(&s);
+        }
+    }
 }
