@@ -393,6 +393,7 @@ impl<'c, 'a> Interp<'c, 'a> {
     }
 
     fn call(&mut self, func: V, args: V, kwargs: Option<V>, kind: CallKind, pos: u64) {
+        self.latin1_bytes(&func, &args, pos);
         let call = self.alloc(Value::Call {
             func,
             args,
@@ -405,6 +406,27 @@ impl<'c, 'a> Interp<'c, 'a> {
             offset: pos,
         });
         self.stack.push(call);
+    }
+
+    /// Protocols < 3 write bytes as `_codecs.encode('<latin-1 text>', 'latin1')`: a
+    /// pickle hidden in such bytes (e.g. for `pickle.loads`) is a nested pickle too.
+    fn latin1_bytes(&mut self, func: &V, args: &V, pos: u64) {
+        if func.global_path().as_deref() != Some("_codecs.encode") {
+            return;
+        }
+        let Some(first) = args.items().and_then(|a| a.first().cloned()) else {
+            return;
+        };
+        let Some(text) = first.as_str() else { return };
+        if !text.starts_with('\u{80}') || text.chars().any(|c| u32::from(c) > 0xff) {
+            return;
+        }
+        let data: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
+        if data.len() > 2 && data[1] <= 5 && data.last() == Some(&b'.') {
+            let n = data.len() as u64;
+            let v = self.alloc(Value::Bytes { data, full_len: n });
+            self.run.nested.push((pos, v));
+        }
     }
 
     fn decode_name(&self, raw: Vec<u8>) -> R<String> {
