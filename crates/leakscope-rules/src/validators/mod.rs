@@ -4,6 +4,7 @@
 
 mod base64len;
 mod checksum;
+mod extra_a;
 mod jwt;
 mod pem;
 
@@ -46,6 +47,12 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("base64_bytes:N", "decodes as base64 (standard or URL-safe, padding optional) to exactly N bytes"),
     ("jwt", "three base64url parts whose header is a JSON object with `alg`"),
     ("pem_private_key", "a PEM block whose body is well-formed base64 of plausible length"),
+    ("bech32", "bech32 string (age keys) with a valid BIP-173 checksum, in one case"),
+    ("pgp_private_key", "armoured PGP private key block: base64 body of plausible length and a matching CRC-24 line"),
+    ("base64_pem_private_key", "base64 whose decoding is a well-formed PEM private-key block"),
+    ("basic_auth", "base64 of `user:password` with printable text and a non-placeholder password"),
+    ("generic_secret", "generic-assignment filter: rejects placeholders, references, defaults, test fixtures, hashes, UUIDs, repetitive or single-class values"),
+    ("real_password", "URI / connection-string password that is not a template, env reference, mask or well-known default"),
 ];
 
 /// Resolves `name` or `name:argument` to a validator, or explains why it cannot.
@@ -63,6 +70,12 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "npm_checksum" => no_arg(Validator::new(spec, checksum::npm)),
         "jwt" => no_arg(Validator::new(spec, jwt::is_jwt)),
         "pem_private_key" => no_arg(Validator::new(spec, pem::is_pem_private_key)),
+        "bech32" => no_arg(Validator::new(spec, extra_a::is_bech32)),
+        "pgp_private_key" => no_arg(Validator::new(spec, extra_a::is_pgp_private_key)),
+        "base64_pem_private_key" => no_arg(Validator::new(spec, extra_a::is_base64_pem_private_key)),
+        "basic_auth" => no_arg(Validator::new(spec, extra_a::is_basic_auth)),
+        "generic_secret" => no_arg(Validator::new(spec, extra_a::is_generic_secret)),
+        "real_password" => no_arg(Validator::new(spec, extra_a::is_real_password)),
         "base64_bytes" => {
             let n: usize = arg
                 .and_then(|a| a.parse().ok())
