@@ -2,6 +2,7 @@
 //! Each checks structure or an embedded checksum, so a match that merely has the right
 //! shape is not reported.
 
+pub mod azure;
 mod base64len;
 mod checksum;
 mod extra_a;
@@ -53,6 +54,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("basic_auth", "base64 of `user:password` with printable text and a non-placeholder password"),
     ("generic_secret", "generic-assignment filter: rejects placeholders, references, defaults, test fixtures, hashes, UUIDs, repetitive or single-class values"),
     ("real_password", "URI / connection-string password that is not a template, env reference, mask or well-known default"),
+    ("azure_storage_key", "Azure storage account key: base64 of exactly 64 bytes, not a repeated-character placeholder"),
+    ("azure_identifiable_storage_key", "Azure identifiable storage key: `+ASt` marker and Marvin32 checksum"),
 ];
 
 /// Resolves `name` or `name:argument` to a validator, or explains why it cannot.
@@ -76,6 +79,8 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "basic_auth" => no_arg(Validator::new(spec, extra_a::is_basic_auth)),
         "generic_secret" => no_arg(Validator::new(spec, extra_a::is_generic_secret)),
         "real_password" => no_arg(Validator::new(spec, extra_a::is_real_password)),
+        "azure_storage_key" => no_arg(Validator::new(spec, azure::is_storage_account_key)),
+        "azure_identifiable_storage_key" => no_arg(Validator::new(spec, azure::is_identifiable_storage_key)),
         "base64_bytes" => {
             let n: usize = arg
                 .and_then(|a| a.parse().ok())
