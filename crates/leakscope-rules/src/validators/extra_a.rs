@@ -197,6 +197,8 @@ const DUMMY_VALUES: &[&str] = &[
     "insecure",
     "required",
     "optional",
+    "anonymous",
+    "foobared",
     "unknown",
     "todo",
     "tbd",
@@ -344,7 +346,11 @@ pub fn is_real_password(secret: &[u8]) -> bool {
     if DUMMY_VALUES.contains(&lower.as_str()) {
         return false;
     }
-    if matches!(s.as_bytes()[0], b'$' | b'%') || lower.starts_with("env:") {
+    let b = s.as_bytes();
+    let env_ref = (b[0] == b'$'
+        && (b[1] == b'{' || b[1] == b'(' || b[1].is_ascii_alphabetic() || b[1] == b'_'))
+        || (b[0] == b'%' && b[b.len() - 1] == b'%');
+    if env_ref || lower.starts_with("env:") {
         return false;
     }
     // Masked values as printed by tools and docs.
