@@ -45,7 +45,7 @@ fn sas_card(a: &SasAnalysis) -> String {
     };
     let _ = writeln!(o, "Who/what:  anyone holding it can {perms}");
     let until = match (&a.expiry, a.remaining_days) {
-        (Some(e), Some(d)) if d >= 0.0 => format!("{e} ({:.0} days left)", d.floor()),
+        (Some(e), Some(d)) if d >= 0.0 => format!("{e} ({} days left)", crate::risk::thousands(d.floor() as i64)),
         (Some(e), _) => format!("{e} (expired)"),
         (None, _) => "no expiry in the token (stored policy decides)".into(),
     };
