@@ -134,9 +134,7 @@ pub fn is_basic_auth(secret: &[u8]) -> bool {
         return false;
     }
     match text.split_once(':') {
-        Some((user, pass)) => {
-            !user.is_empty() && pass.len() >= 4 && !crate::is_placeholder(pass.as_bytes())
-        }
+        Some((user, pass)) => !user.is_empty() && is_real_password(pass.as_bytes()),
         None => false,
     }
 }
@@ -286,6 +284,16 @@ fn looks_like_code_or_path(s: &str) -> bool {
     ident && (s.bytes().all(|b| !b.is_ascii_lowercase()) || s.len() < 12)
 }
 
+/// Lower-case words joined by `-`, `_` or `.` (`my-app-bucket`, `us_east_1`, `v2.3.1`): names
+/// and versions, not secrets. Random values mix letters and digits inside their segments.
+fn is_slug(s: &str) -> bool {
+    let segments: Vec<&str> = s.split(['-', '_', '.']).collect();
+    segments.len() >= 2
+        && segments.iter().all(|seg| {
+            seg.bytes().all(|b| b.is_ascii_lowercase()) || seg.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 fn repetitive(s: &str) -> bool {
     let b = s.as_bytes();
     // One short unit repeated (`abcabcabc`, `121212`).
@@ -321,7 +329,23 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
     {
         return false;
     }
-    if looks_like_code_or_path(s) || repetitive(&lower) {
+    if looks_like_code_or_path(s) || repetitive(&lower) || is_slug(s) {
+        return false;
+    }
+    // Values naming a secret rather than holding one (`db-password-ref`, `my-app-secret`).
+    if [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "api_key",
+        "api-key",
+        "credential",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
         return false;
     }
     let classes = [
@@ -406,6 +430,9 @@ mod tests {
             "sha256:0a1b2c3d4e5f",
             "/run/secrets/db_password",
             "alllowercaseletters",
+            "my-k8s-secret",
+            "orders-api-prod",
+            "payments-eu-west-1",
         ] {
             assert!(!is_generic_secret(bad.as_bytes()), "{bad}");
         }
