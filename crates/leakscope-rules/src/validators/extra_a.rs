@@ -297,7 +297,7 @@ fn is_slug(s: &str) -> bool {
 fn repetitive(s: &str) -> bool {
     let b = s.as_bytes();
     // One short unit repeated (`abcabcabc`, `121212`).
-    (1..=4).any(|unit| b.len() >= unit * 3 && b.len() % unit == 0 && b.chunks(unit).all(|c| c == &b[..unit]))
+    (1..=4).any(|unit| b.len() >= unit * 3 && b.len().is_multiple_of(unit) && b.chunks(unit).all(|c| c == &b[..unit]))
         // Runs such as `12345678` / `abcdefgh`.
         || (b.len() >= 6 && b.windows(2).all(|w| w[1] == w[0].wrapping_add(1)))
 }

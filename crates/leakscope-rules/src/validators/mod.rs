@@ -11,11 +11,14 @@ mod pem;
 
 use std::fmt;
 
+/// The check a validator runs on a candidate secret.
+type CheckFn = dyn Fn(&[u8]) -> bool + Send + Sync;
+
 /// A resolved validator.
 #[derive(Clone)]
 pub struct Validator {
     name: String,
-    check: std::sync::Arc<dyn Fn(&[u8]) -> bool + Send + Sync>,
+    check: std::sync::Arc<CheckFn>,
 }
 
 impl fmt::Debug for Validator {
