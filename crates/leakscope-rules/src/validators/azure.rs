@@ -84,6 +84,70 @@ pub fn is_storage_account_key(secret: &[u8]) -> bool {
         && matches!(base64::engine::general_purpose::STANDARD.decode(s), Ok(b) if b.len() == 64)
 }
 
+/// Decodes `%XX`; other bytes pass through (`+` stays `+`: SAS signatures are base64).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            // Byte-wise: slicing the `str` here could split a multi-byte character.
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A SAS signature: base64 of a 32-byte HMAC-SHA256, not a run of one character.
+fn is_sas_signature(raw: &str) -> bool {
+    let sig = percent_decode(raw).replace(' ', "+");
+    let first = sig.chars().next();
+    !sig.trim_end_matches('=').chars().all(|c| Some(c) == first)
+        && matches!(base64::engine::general_purpose::STANDARD.decode(sig.as_bytes()), Ok(b) if b.len() == 32)
+}
+
+/// A SAS query: a `sig` that is base64 of 32 bytes and at least one SAS parameter beside it.
+pub fn is_sas_query(secret: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(secret).replace("&amp;", "&");
+    let mut sig_ok = false;
+    let mut has_param = false;
+    for part in s.split('&') {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        match k.to_ascii_lowercase().as_str() {
+            "sig" => sig_ok = is_sas_signature(v),
+            "sv" | "se" | "sp" | "sr" | "si" | "ss" | "srt" | "tn" | "skoid" => has_param = true,
+            _ => {}
+        }
+    }
+    sig_ok && has_param
+}
+
+/// A key of `n` bytes in standard base64 that is not one repeated character.
+fn is_key_of(v: &str, n: usize) -> bool {
+    let first = v.chars().next();
+    !v.trim_end_matches('=').chars().all(|c| Some(c) == first)
+        && matches!(base64::engine::general_purpose::STANDARD.decode(v.as_bytes()), Ok(b) if b.len() == n)
+}
+
+/// A connection string whose `AccountKey` is a 64-byte key, whose `SharedAccessSignature`
+/// is a SAS query, or whose `SharedAccessKey` (Service Bus) is a 32-byte key.
+pub fn is_connection_string(secret: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(secret);
+    s.split(';').any(|part| match part.split_once('=') {
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("AccountKey") => is_storage_account_key(v.trim().as_bytes()),
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("SharedAccessSignature") => is_sas_query(v.trim().as_bytes()),
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("SharedAccessKey") => is_key_of(v.trim(), 32),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +160,14 @@ mod tests {
             marvin64(b"abcdefghijklmnopqrstuvwxyz", 0x0ddd_deee_efff_f000),
             0xa128_eb7e_7260_aca2
         );
+    }
+
+    #[test]
+    fn sas_queries() {
+        assert!(is_sas_query(b"sv=2022-11-02&sr=b&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"));
+        assert!(!is_sas_query(b"sv=2022-11-02&sr=b&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"));
+        assert!(!is_sas_query(b"foo=1&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"));
+        assert!(!is_sas_query(b"sv=2022-11-02&sig=c2hvcnQ%3D"));
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("real_password", "URI / connection-string password that is not a template, env reference, mask or well-known default"),
     ("azure_storage_key", "Azure storage account key: base64 of exactly 64 bytes, not a repeated-character placeholder"),
     ("azure_identifiable_storage_key", "Azure identifiable storage key: `+ASt` marker and Marvin32 checksum"),
+    ("azure_sas", "SAS query: `sig` is base64 of 32 bytes (not a placeholder) beside at least one SAS parameter"),
+    ("azure_connection_string", "connection string whose AccountKey is 64 bytes of base64 or whose SharedAccessSignature is a SAS"),
 ];
 
 /// Resolves `name` or `name:argument` to a validator, or explains why it cannot.
@@ -84,6 +86,8 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "real_password" => no_arg(Validator::new(spec, extra_a::is_real_password)),
         "azure_storage_key" => no_arg(Validator::new(spec, azure::is_storage_account_key)),
         "azure_identifiable_storage_key" => no_arg(Validator::new(spec, azure::is_identifiable_storage_key)),
+        "azure_sas" => no_arg(Validator::new(spec, azure::is_sas_query)),
+        "azure_connection_string" => no_arg(Validator::new(spec, azure::is_connection_string)),
         "base64_bytes" => {
             let n: usize = arg
                 .and_then(|a| a.parse().ok())
