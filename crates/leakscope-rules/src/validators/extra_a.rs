@@ -203,6 +203,11 @@ const DUMMY_VALUES: &[&str] = &[
     "fixme",
 ];
 
+/// Well-known credentials published for local development (the Azurite / Storage Emulator
+/// account key), which are not secrets.
+const PUBLIC_DEV_KEYS: &[&str] =
+    &["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq"];
+
 /// Substrings that mark a value as a test fixture, mock or documentation sample.
 const FIXTURE_MARKERS: &[&str] = &[
     "test",
@@ -273,8 +278,39 @@ fn looks_like_code_or_path(s: &str) -> bool {
     {
         return true;
     }
-    // Paths and URLs.
-    if s.starts_with('/') || s.starts_with("./") || s.starts_with("~/") || s.contains("://") {
+    // Paths, URLs and file names.
+    if s.starts_with('/')
+        || s.starts_with("./")
+        || s.starts_with("../")
+        || s.starts_with("~/")
+        || s.contains("://")
+    {
+        return true;
+    }
+    let lower = s.to_ascii_lowercase();
+    const FILE_EXTENSIONS: [&str; 14] = [
+        ".html", ".json", ".yaml", ".yml", ".toml", ".txt", ".pem", ".key", ".crt", ".p12", ".pfx",
+        ".jks", ".env", ".cfg",
+    ];
+    if FILE_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
+        return true;
+    }
+    // Type paths and annotations: `windows_core::PCWSTR`, `vk::RenderPass`, `persistence:`.
+    if s.contains("::") || s.starts_with(':') || s.ends_with(':') {
+        return true;
+    }
+    // Identifiers: letters only (`GameTextInputType`), or snake/constant case
+    // (`PFN_vkCreateRenderPass`, `D3DKMT_DEFRAG_ESCAPE_OPERATION`).
+    let b = s.as_bytes();
+    if b.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    let word_chars = b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    if word_chars
+        && b[0].is_ascii_alphabetic()
+        && s.contains('_')
+        && (b.iter().all(|c| !c.is_ascii_lowercase()) || b.iter().all(|c| !c.is_ascii_digit()))
+    {
         return true;
     }
     // UPPER_SNAKE or lower_snake/camel identifiers without digits are names, not secrets.
@@ -287,11 +323,34 @@ fn looks_like_code_or_path(s: &str) -> bool {
 /// Lower-case words joined by `-`, `_` or `.` (`my-app-bucket`, `us_east_1`, `v2.3.1`): names
 /// and versions, not secrets. Random values mix letters and digits inside their segments.
 fn is_slug(s: &str) -> bool {
-    let segments: Vec<&str> = s.split(['-', '_', '.']).collect();
+    let segments: Vec<&str> = s.split(|c: char| !c.is_ascii_alphanumeric()).collect();
     segments.len() >= 2
         && segments.iter().all(|seg| {
             seg.bytes().all(|b| b.is_ascii_lowercase()) || seg.bytes().all(|b| b.is_ascii_digit())
         })
+}
+
+/// CamelCase names (`X509HardwareKeyUsageFlags`): most of the value is capitalised words of
+/// three or more letters, which random strings almost never are.
+fn is_camel_case_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (mut covered, mut words, mut i) = (0, 0, 0);
+    while i < b.len() {
+        if b[i].is_ascii_uppercase() {
+            let run = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase())
+                .count();
+            if run >= 2 {
+                covered += run + 1;
+                words += 1;
+                i += run + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    words >= 2 && covered * 10 >= b.len() * 6
 }
 
 fn repetitive(s: &str) -> bool {
@@ -319,6 +378,9 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
     if DUMMY_VALUES.contains(&lower.as_str()) || FIXTURE_MARKERS.iter().any(|m| lower.contains(m)) {
         return false;
     }
+    if PUBLIC_DEV_KEYS.iter().any(|k| s.starts_with(k)) {
+        return false;
+    }
     if is_uuid(s) || (is_hex(s) && matches!(s.len(), 32 | 40 | 56 | 64 | 96 | 128)) {
         return false;
     }
@@ -329,7 +391,7 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
     {
         return false;
     }
-    if looks_like_code_or_path(s) || repetitive(&lower) || is_slug(s) {
+    if looks_like_code_or_path(s) || repetitive(&lower) || is_slug(s) || is_camel_case_name(s) {
         return false;
     }
     // Values naming a secret rather than holding one (`db-password-ref`, `my-app-secret`).
@@ -433,6 +495,15 @@ mod tests {
             "my-k8s-secret",
             "orders-api-prod",
             "payments-eu-west-1",
+            "windows_core::PCWSTR",
+            "GameTextInputType",
+            "PFN_vkCreateRenderPass",
+            "D3DKMT_DEFRAG_ESCAPE_OPERATION",
+            "persistence:",
+            "true/false",
+            "X509HardwareKeyUsageFlags",
+            "client_pk^server_sk",
+            "../../sign/trait.SigningKey.html",
         ] {
             assert!(!is_generic_secret(bad.as_bytes()), "{bad}");
         }
