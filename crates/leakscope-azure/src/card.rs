@@ -21,10 +21,18 @@ const INSTEAD_SAS: &str = "a user delegation SAS (Entra ID, at most 7 days, revo
 
 fn sas_card(a: &SasAnalysis) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Azure Storage {} SAS: {}", a.kind.replace('_', " "), upper(a.risk.name()));
+    let _ = writeln!(
+        o,
+        "Azure Storage {} SAS: {}",
+        a.kind.replace('_', " "),
+        upper(a.risk.name())
+    );
     let acct = a.account.as_deref().unwrap_or("(unknown account)");
     let ver = a.version.as_deref().unwrap_or("?");
-    let mut what = format!("{} SAS, version {ver}, account `{acct}`", a.kind.replace('_', " "));
+    let mut what = format!(
+        "{} SAS, version {ver}, account `{acct}`",
+        a.kind.replace('_', " ")
+    );
     if !a.services.is_empty() {
         let _ = write!(what, ", services: {}", a.services.join(", "));
     }
@@ -32,7 +40,16 @@ fn sas_card(a: &SasAnalysis) -> String {
         let _ = write!(what, "; resource types: {}", a.resource_types.join(", "));
     }
     if let Some(c) = &a.target.container {
-        let _ = write!(what, "; target: {}{}", c, a.target.path.as_ref().map(|p| format!("/{p}")).unwrap_or_default());
+        let _ = write!(
+            what,
+            "; target: {}{}",
+            c,
+            a.target
+                .path
+                .as_ref()
+                .map(|p| format!("/{p}"))
+                .unwrap_or_default()
+        );
     }
     let _ = writeln!(o, "What:      {what}");
     let perms = if a.permissions.is_empty() {
@@ -45,7 +62,10 @@ fn sas_card(a: &SasAnalysis) -> String {
     };
     let _ = writeln!(o, "Who/what:  anyone holding it can {perms}");
     let until = match (&a.expiry, a.remaining_days) {
-        (Some(e), Some(d)) if d >= 0.0 => format!("{e} ({} days left)", crate::risk::thousands(d.floor() as i64)),
+        (Some(e), Some(d)) if d >= 0.0 => format!(
+            "{e} ({} days left)",
+            crate::risk::thousands(d.floor() as i64)
+        ),
         (Some(e), _) => format!("{e} (expired)"),
         (None, _) => "no expiry in the token (stored policy decides)".into(),
     };
@@ -64,19 +84,42 @@ fn sas_card(a: &SasAnalysis) -> String {
 
 fn key_card(k: &KeyAnalysis) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Azure Storage account key ({}): {}", k.kind, upper(severity_name(k.severity)));
-    let _ = writeln!(o, "What:      the account's shared key{}", k.account.as_ref().map(|a| format!(" for `{a}`")).unwrap_or_default());
-    let _ = writeln!(o, "Who/what:  anyone holding it has full control of the account, and can mint SAS tokens");
+    let _ = writeln!(
+        o,
+        "Azure Storage account key ({}): {}",
+        k.kind,
+        upper(severity_name(k.severity))
+    );
+    let _ = writeln!(
+        o,
+        "What:      the account's shared key{}",
+        k.account
+            .as_ref()
+            .map(|a| format!(" for `{a}`"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        o,
+        "Who/what:  anyone holding it has full control of the account, and can mint SAS tokens"
+    );
     let _ = writeln!(o, "Until:     rotated (keys do not expire)");
     reasons(&mut o, &k.reasons);
-    let _ = writeln!(o, "Revoke:    rotate (regenerate) this key; then rotate the other one too if both leaked");
+    let _ = writeln!(
+        o,
+        "Revoke:    rotate (regenerate) this key; then rotate the other one too if both leaked"
+    );
     let _ = writeln!(o, "Instead:   Entra ID (managed identities, RBAC) and user delegation SAS; disable shared key access");
     o
 }
 
 fn conn_card(c: &ConnAnalysis) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Azure connection string ({}): {}", c.kind, upper(severity_name(c.severity)));
+    let _ = writeln!(
+        o,
+        "Azure connection string ({}): {}",
+        c.kind,
+        upper(severity_name(c.severity))
+    );
     let fields: Vec<String> = c.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let _ = writeln!(o, "What:      {}", fields.join("; "));
     if !c.endpoints.is_empty() {
@@ -90,13 +133,30 @@ fn conn_card(c: &ConnAnalysis) -> String {
 
 fn url_card(s: &SignedUrlAnalysis) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} ({}): {}", s.kind.replace('_', " "), s.provider, upper(s.risk.name()));
-    let _ = writeln!(o, "What:      signed by {}{}", s.signer.as_deref().unwrap_or("?"), s.region.as_ref().map(|r| format!(" in {r}")).unwrap_or_default());
+    let _ = writeln!(
+        o,
+        "{} ({}): {}",
+        s.kind.replace('_', " "),
+        s.provider,
+        upper(s.risk.name())
+    );
+    let _ = writeln!(
+        o,
+        "What:      signed by {}{}",
+        s.signer.as_deref().unwrap_or("?"),
+        s.region
+            .as_ref()
+            .map(|r| format!(" in {r}"))
+            .unwrap_or_default()
+    );
     let until = s.expiry.clone().unwrap_or_else(|| "unknown".into());
     let _ = writeln!(o, "Until:     {until}");
     reasons(&mut o, &s.reasons);
     let _ = writeln!(o, "Revoke:    {}", s.revoke);
-    let _ = writeln!(o, "Instead:   the shortest expiry that works, one object, read-only methods");
+    let _ = writeln!(
+        o,
+        "Instead:   the shortest expiry that works, one object, read-only methods"
+    );
     o
 }
 

@@ -113,8 +113,14 @@ mod tests {
         let cs = parse("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abc==;EndpointSuffix=core.usgovcloudapi.net").unwrap();
         assert_eq!(cs.kind(), Some(ConnKind::Storage));
         assert_eq!(cs.get("accountkey"), Some("abc=="));
-        assert_eq!(cs.endpoint("queue").as_deref(), Some("https://acct.queue.core.usgovcloudapi.net"));
-        assert_eq!(parse("UseDevelopmentStorage=true").and_then(|c| c.kind()), Some(ConnKind::StorageDevelopment));
+        assert_eq!(
+            cs.endpoint("queue").as_deref(),
+            Some("https://acct.queue.core.usgovcloudapi.net")
+        );
+        assert_eq!(
+            parse("UseDevelopmentStorage=true").and_then(|c| c.kind()),
+            Some(ConnKind::StorageDevelopment)
+        );
         assert!(parse("hello world").is_none());
     }
 }

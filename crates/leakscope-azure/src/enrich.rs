@@ -41,7 +41,9 @@ fn collect_keys(findings: &[Finding], ctx: &EnrichContext) -> Vec<KnownKey> {
         })
         .collect();
     for f in findings {
-        let Some(secret) = f.secret.as_deref() else { continue };
+        let Some(secret) = f.secret.as_deref() else {
+            continue;
+        };
         match f.kind.as_str() {
             "azure_connection_string" => {
                 if let Some(cs) = connstr::parse(secret) {
@@ -72,7 +74,9 @@ pub fn enrich_findings(findings: &mut [Finding], ctx: &EnrichContext) {
         if !KINDS.contains(&f.kind.as_str()) {
             continue;
         }
-        let Some(secret) = f.secret.clone() else { continue };
+        let Some(secret) = f.secret.clone() else {
+            continue;
+        };
         match f.kind.as_str() {
             "azure_sas" => enrich_sas(f, &secret, &known, ctx),
             "azure_account_key" => {

@@ -83,7 +83,9 @@ impl Explanation {
         let (ty, v) = match self {
             Explanation::Sas { analysis, .. } => ("azure_sas", serde_json::to_value(analysis)),
             Explanation::AccountKey(k) => ("azure_account_key", serde_json::to_value(k)),
-            Explanation::ConnectionString(c) => ("azure_connection_string", serde_json::to_value(c)),
+            Explanation::ConnectionString(c) => {
+                ("azure_connection_string", serde_json::to_value(c))
+            }
             Explanation::SignedUrl(s) => (self.finding_kind(), serde_json::to_value(s)),
         };
         let mut v = v.unwrap_or(serde_json::Value::Null);
@@ -99,7 +101,12 @@ fn shorten(v: &str) -> String {
     format!("{head}…")
 }
 
-const SECRET_FIELDS: &[&str] = &["accountkey", "sharedaccesskey", "secret", "sharedaccesssignature"];
+const SECRET_FIELDS: &[&str] = &[
+    "accountkey",
+    "sharedaccesskey",
+    "secret",
+    "sharedaccesssignature",
+];
 
 /// Explains a storage account key on its own.
 pub fn explain_key(key: &str, account: Option<&str>) -> Option<KeyAnalysis> {
@@ -107,12 +114,17 @@ pub fn explain_key(key: &str, account: Option<&str>) -> Option<KeyAnalysis> {
     let mut reasons = Vec::new();
     let severity = match kind {
         KeyKind::Development => {
-            reasons.push("the published Azurite / storage emulator development key: public, not a leak".into());
+            reasons.push(
+                "the published Azurite / storage emulator development key: public, not a leak"
+                    .into(),
+            );
             Severity::Info
         }
         _ => {
             if kind == KeyKind::Identifiable {
-                reasons.push("identifiable storage key: `+ASt` marker and Marvin32 checksum verified".into());
+                reasons.push(
+                    "identifiable storage key: `+ASt` marker and Marvin32 checksum verified".into(),
+                );
             }
             reasons.push("account-wide: full control of every service (blob, file, queue, table) and every permission".into());
             reasons.push("no expiry: valid until the key is rotated".into());
@@ -148,7 +160,10 @@ fn explain_conn(cs: &ConnectionString, now: Timestamp, keys: &[(String, String)]
     match kind {
         ConnKind::StorageDevelopment => {
             severity = Severity::Info;
-            reasons.push("points at the local storage emulator (Azurite) with its published key: not a leak".into());
+            reasons.push(
+                "points at the local storage emulator (Azurite) with its published key: not a leak"
+                    .into(),
+            );
         }
         ConnKind::Storage => {
             for s in ["blob", "file", "queue", "table"] {
@@ -162,7 +177,9 @@ fn explain_conn(cs: &ConnectionString, now: Timestamp, keys: &[(String, String)]
                     severity = ka.severity;
                     reasons.extend(ka.reasons);
                 } else {
-                    reasons.push("`AccountKey` is not base64 of 64 bytes: probably a placeholder".into());
+                    reasons.push(
+                        "`AccountKey` is not base64 of 64 bytes: probably a placeholder".into(),
+                    );
                     severity = Severity::Low;
                 }
             } else if let Some(s) = cs.get("SharedAccessSignature") {
@@ -186,14 +203,21 @@ fn explain_conn(cs: &ConnectionString, now: Timestamp, keys: &[(String, String)]
             let name = cs.get("SharedAccessKeyName").unwrap_or("");
             let entity = cs.get("EntityPath");
             reasons.push(match entity {
-                Some(e) => format!("entity-wide: `{e}` in `{}`", cs.get("Endpoint").unwrap_or("")),
+                Some(e) => format!(
+                    "entity-wide: `{e}` in `{}`",
+                    cs.get("Endpoint").unwrap_or("")
+                ),
                 None => format!("namespace-wide: `{}`", cs.get("Endpoint").unwrap_or("")),
             });
             if name.to_ascii_lowercase().contains("manage") || name.starts_with("Root") {
                 severity = Severity::Critical;
-                reasons.push(format!("key `{name}` looks like a Manage policy: send, listen and manage entities"));
+                reasons.push(format!(
+                    "key `{name}` looks like a Manage policy: send, listen and manage entities"
+                ));
             } else {
-                reasons.push(format!("key `{name}`: signs tokens with that policy's rights"));
+                reasons.push(format!(
+                    "key `{name}`: signs tokens with that policy's rights"
+                ));
             }
             reasons.push("no expiry: valid until the key is regenerated".into());
         }
@@ -203,7 +227,10 @@ fn explain_conn(cs: &ConnectionString, now: Timestamp, keys: &[(String, String)]
         }
         ConnKind::Cosmos => {
             severity = Severity::Critical;
-            reasons.push(format!("Cosmos DB account `{}`: a primary key has full control of every database", cs.get("AccountEndpoint").unwrap_or("")));
+            reasons.push(format!(
+                "Cosmos DB account `{}`: a primary key has full control of every database",
+                cs.get("AccountEndpoint").unwrap_or("")
+            ));
             reasons.push("no expiry: valid until the key is regenerated".into());
         }
     }
@@ -222,20 +249,34 @@ fn explain_conn(cs: &ConnectionString, now: Timestamp, keys: &[(String, String)]
 fn looks_like_conn(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     s.contains(';')
-        && ["accountname=", "accountkey=", "sharedaccesssignature=", "usedevelopmentstorage=", "endpoint=", "accountendpoint="]
-            .iter()
-            .any(|k| l.contains(k))
+        && [
+            "accountname=",
+            "accountkey=",
+            "sharedaccesssignature=",
+            "usedevelopmentstorage=",
+            "endpoint=",
+            "accountendpoint=",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
 }
 
 /// Explains one token, URL, key or connection string. `keys` are `(account, base64 key)`
 /// pairs used to verify SAS signatures offline.
-pub fn explain(input: &str, now: Timestamp, keys: &[(String, String)]) -> Result<Explanation, NotRecognised> {
+pub fn explain(
+    input: &str,
+    now: Timestamp,
+    keys: &[(String, String)],
+) -> Result<Explanation, NotRecognised> {
     let text = input.trim();
     if text.is_empty() {
         return Err(NotRecognised("empty input".into()));
     }
     if text.len() > sas::MAX_INPUT {
-        return Err(NotRecognised(format!("input longer than {} bytes", sas::MAX_INPUT)));
+        return Err(NotRecognised(format!(
+            "input longer than {} bytes",
+            sas::MAX_INPUT
+        )));
     }
     if text.contains("SharedAccessSignature sr=") || text.contains("SharedAccessSignature%20sr=") {
         let t = text.replace("SharedAccessSignature%20", "SharedAccessSignature ");
@@ -246,12 +287,18 @@ pub fn explain(input: &str, now: Timestamp, keys: &[(String, String)]) -> Result
     if text.contains("X-Amz-Signature") || text.contains("X-Amz-Credential") {
         return other::parse_aws(text, now)
             .map(Explanation::SignedUrl)
-            .ok_or_else(|| NotRecognised("AWS presigned URL without X-Amz-Credential or X-Amz-Signature".into()));
+            .ok_or_else(|| {
+                NotRecognised(
+                    "AWS presigned URL without X-Amz-Credential or X-Amz-Signature".into(),
+                )
+            });
     }
     if text.contains("X-Goog-Signature") || text.contains("GoogleAccessId=") {
         return other::parse_gcs(text, now)
             .map(Explanation::SignedUrl)
-            .ok_or_else(|| NotRecognised("GCS signed URL without its credential or signature".into()));
+            .ok_or_else(|| {
+                NotRecognised("GCS signed URL without its credential or signature".into())
+            });
     }
     if looks_like_conn(text) {
         if let Some(cs) = connstr::parse(text) {

@@ -68,7 +68,12 @@ struct Facts {
     http: bool,
 }
 
-fn finish(mut a: SignedUrlAnalysis, f: Facts, now: Timestamp, mut reasons: Vec<String>) -> SignedUrlAnalysis {
+fn finish(
+    mut a: SignedUrlAnalysis,
+    f: Facts,
+    now: Timestamp,
+    mut reasons: Vec<String>,
+) -> SignedUrlAnalysis {
     let lifetime = f.expiry.map(|e| days_between(f.start.unwrap_or(now), e));
     a.start = f.start.map(rfc3339);
     a.expiry = f.expiry.map(rfc3339);
@@ -87,7 +92,11 @@ fn finish(mut a: SignedUrlAnalysis, f: Facts, now: Timestamp, mut reasons: Vec<S
         Some(s) => reasons.push(s),
         None => reasons.push("no expiry: lifetime unbounded".into()),
     }
-    reasons.push(if f.http { "allows plain HTTP".into() } else { "HTTPS only".into() });
+    reasons.push(if f.http {
+        "allows plain HTTP".into()
+    } else {
+        "HTTPS only".into()
+    });
     reasons.push("no IP restriction".into());
     reasons.push(a.revoke.clone());
     a.reasons = reasons;
@@ -130,7 +139,11 @@ fn url_parts(base: &str) -> (String, String, Vec<String>) {
 }
 
 /// Bucket and object from virtual-hosted (`bucket.s3…`) or path-style URLs.
-fn bucket_object(host: &str, mut segs: Vec<String>, vhost_marker: &str) -> (Option<String>, Option<String>) {
+fn bucket_object(
+    host: &str,
+    mut segs: Vec<String>,
+    vhost_marker: &str,
+) -> (Option<String>, Option<String>) {
     let bucket = match host.find(vhost_marker) {
         Some(i) if i > 0 => Some(host[..i - 1].to_string()),
         _ => {
@@ -174,7 +187,9 @@ pub fn parse_aws(input: &str, now: Timestamp) -> Option<SignedUrlAnalysis> {
     let start = get(&p, "X-Amz-Date").and_then(compact_time);
     let secs: Option<i64> = get(&p, "X-Amz-Expires").and_then(|e| e.parse().ok());
     let expiry = match (start, secs) {
-        (Some(s), Some(x)) if (0..=10_000_000).contains(&x) => s.checked_add(jiff::SignedDuration::from_secs(x)).ok(),
+        (Some(s), Some(x)) if (0..=10_000_000).contains(&x) => {
+            s.checked_add(jiff::SignedDuration::from_secs(x)).ok()
+        }
         _ => None,
     };
     let (scheme, host, segs) = url_parts(base.unwrap_or(""));
@@ -192,9 +207,17 @@ pub fn parse_aws(input: &str, now: Timestamp) -> Option<SignedUrlAnalysis> {
         METHOD_UNKNOWN.to_string(),
     ];
     if a.temporary_credentials {
-        reasons.push("signed with temporary (STS) credentials: also ends when the session does".into());
+        reasons.push(
+            "signed with temporary (STS) credentials: also ends when the session does".into(),
+        );
     }
-    let f = Facts { start, expiry, write_known_absent: false, scope, http: scheme == "http" };
+    let f = Facts {
+        start,
+        expiry,
+        write_known_absent: false,
+        scope,
+        http: scheme == "http",
+    };
     Some(finish(a, f, now, reasons))
 }
 
@@ -214,7 +237,9 @@ pub fn parse_gcs(input: &str, now: Timestamp) -> Option<SignedUrlAnalysis> {
         let start = get(&p, "X-Goog-Date").and_then(compact_time);
         let secs: Option<i64> = get(&p, "X-Goog-Expires").and_then(|e| e.parse().ok());
         let expiry = match (start, secs) {
-            (Some(s), Some(x)) if (0..=10_000_000).contains(&x) => s.checked_add(jiff::SignedDuration::from_secs(x)).ok(),
+            (Some(s), Some(x)) if (0..=10_000_000).contains(&x) => {
+                s.checked_add(jiff::SignedDuration::from_secs(x)).ok()
+            }
             _ => None,
         };
         (a, start, expiry)
@@ -239,7 +264,13 @@ pub fn parse_gcs(input: &str, now: Timestamp) -> Option<SignedUrlAnalysis> {
         },
         METHOD_UNKNOWN.to_string(),
     ];
-    let f = Facts { start, expiry, write_known_absent: false, scope: object_scope(&a.object), http: scheme == "http" };
+    let f = Facts {
+        start,
+        expiry,
+        write_known_absent: false,
+        scope: object_scope(&a.object),
+        http: scheme == "http",
+    };
     Some(finish(a, f, now, reasons))
 }
 
@@ -248,7 +279,10 @@ pub fn parse_service_bus(input: &str, now: Timestamp) -> Option<SignedUrlAnalysi
     let text = query::unescape_text(input);
     let i = text.find("SharedAccessSignature ")?;
     let rest = &text[i + "SharedAccessSignature ".len()..];
-    let rest = rest.split(|c: char| c.is_whitespace() || c == ';' || c == '"').next().unwrap_or("");
+    let rest = rest
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '"')
+        .next()
+        .unwrap_or("");
     let p = query::parse_pairs(rest);
     let sr = get(&p, "sr")?;
     get(&p, "sig")?;
@@ -269,22 +303,47 @@ pub fn parse_service_bus(input: &str, now: Timestamp) -> Option<SignedUrlAnalysi
     let name = skn.as_deref().unwrap_or("").to_ascii_lowercase();
     // Key names say what policies were meant for; Root/Manage policies hold every right.
     let (read_only, perm_reason) = if name.contains("root") || name.contains("manage") {
-        (false, "key policy looks like a Manage policy: send, listen and manage entities".to_string())
+        (
+            false,
+            "key policy looks like a Manage policy: send, listen and manage entities".to_string(),
+        )
     } else if name.contains("listen") && !name.contains("send") {
-        (true, "key policy name suggests Listen only (receive messages)".to_string())
+        (
+            true,
+            "key policy name suggests Listen only (receive messages)".to_string(),
+        )
     } else if name.contains("send") && !name.contains("listen") {
-        (false, "key policy name suggests Send (write messages)".to_string())
+        (
+            false,
+            "key policy name suggests Send (write messages)".to_string(),
+        )
     } else {
-        (false, "the key's rights are not in the token: assuming Send, Listen and Manage".to_string())
+        (
+            false,
+            "the key's rights are not in the token: assuming Send, Listen and Manage".to_string(),
+        )
     };
-    let scope = if entity.is_some() { Scope::ContainerWide } else { Scope::Account };
+    let scope = if entity.is_some() {
+        Scope::ContainerWide
+    } else {
+        Scope::Account
+    };
     let reasons = vec![
         match &entity {
-            Some(e) => format!("entity-wide: `{e}` in namespace `{}`", a.host.as_deref().unwrap_or("")),
+            Some(e) => format!(
+                "entity-wide: `{e}` in namespace `{}`",
+                a.host.as_deref().unwrap_or("")
+            ),
             None => format!("namespace-wide: `{}`", a.host.as_deref().unwrap_or("")),
         },
         perm_reason,
     ];
-    let f = Facts { start: None, expiry, write_known_absent: read_only, scope, http: false };
+    let f = Facts {
+        start: None,
+        expiry,
+        write_known_absent: read_only,
+        scope,
+        http: false,
+    };
     Some(finish(a, f, now, reasons))
 }

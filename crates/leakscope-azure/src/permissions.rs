@@ -158,8 +158,14 @@ mod tests {
 
     #[test]
     fn same_letter_differs_by_context() {
-        assert_eq!(decode("p", PermContext::Queue).unwrap(), vec![Permission::Process]);
-        assert_eq!(decode("p", PermContext::Blob).unwrap(), vec![Permission::SetPermissions]);
+        assert_eq!(
+            decode("p", PermContext::Queue).unwrap(),
+            vec![Permission::Process]
+        );
+        assert_eq!(
+            decode("p", PermContext::Blob).unwrap(),
+            vec![Permission::SetPermissions]
+        );
         assert!(matches!(
             decode("rz", PermContext::File),
             Err(SasError::UnknownPermission { letter: 'z', .. })

@@ -212,7 +212,8 @@ mod tests {
         assert_eq!(u.account, None);
         assert_eq!(u.container.as_deref(), Some("c"));
         assert_eq!(u.path.as_deref(), Some("b x.bin"));
-        let u = parse_url("https://acct-secondary.table.core.usgovcloudapi.net/T1(PartitionKey='a')");
+        let u =
+            parse_url("https://acct-secondary.table.core.usgovcloudapi.net/T1(PartitionKey='a')");
         assert_eq!(u.account.as_deref(), Some("acct"));
         assert_eq!(u.container.as_deref(), Some("T1"));
     }

@@ -177,13 +177,14 @@ pub fn rate_parts(i: &RubricInput) -> Risk {
 /// Formats an integer with thousands separators ("9,080").
 pub fn thousands(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    // Groups of three from the right; the digits are ASCII, so byte chunks are whole chars.
+    let out = s
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(",");
     if n < 0 {
         format!("-{out}")
     } else {
@@ -206,7 +207,11 @@ fn scope_reason(t: &SasToken) -> String {
     match scope(t) {
         Scope::Account => {
             let names: Vec<&str> = t.services.iter().map(|s| s.name()).collect();
-            let noun = if names.len() == 1 { "service" } else { "services" };
+            let noun = if names.len() == 1 {
+                "service"
+            } else {
+                "services"
+            };
             let what = if names.is_empty() {
                 "no services listed".to_string()
             } else {
@@ -221,7 +226,10 @@ fn scope_reason(t: &SasToken) -> String {
                     format!("queue-wide: every message in queue{}", name(container))
                 }
                 (Some(Service::Table), _) => {
-                    format!("table-wide: every entity in table{}", name(t.get("tn").or(container)))
+                    format!(
+                        "table-wide: every entity in table{}",
+                        name(t.get("tn").or(container))
+                    )
                 }
                 (_, Some("s")) => format!("share-wide: every file in share{}", name(container)),
                 (_, Some("d")) => {
@@ -278,14 +286,21 @@ pub(crate) fn expiry_sentence(expiry: Option<Timestamp>, now: Timestamp) -> Opti
     let e = expiry?;
     if e < now {
         let ago = days_between(e, now).floor() as i64;
-        return Some(format!("expired {} ({} days ago)", crate::time::rfc3339(e), thousands(ago)));
+        return Some(format!(
+            "expired {} ({} days ago)",
+            crate::time::rfc3339(e),
+            thousands(ago)
+        ));
     }
     let rem = days_between(now, e);
     Some(if rem >= 1.0 {
         format!("valid for {} more days", thousands(rem.floor() as i64))
     } else {
         let hours = (rem * 24.0).ceil() as i64;
-        format!("valid for {hours} more hour{}", if hours == 1 { "" } else { "s" })
+        format!(
+            "valid for {hours} more hour{}",
+            if hours == 1 { "" } else { "s" }
+        )
     })
 }
 
@@ -309,7 +324,10 @@ fn lifetime_reasons(t: &SasToken, now: Timestamp, out: &mut Vec<String>) {
         Some(e) => {
             let rem = days_between(now, e);
             if rem >= 1.0 {
-                out.push(format!("valid for {} more days", thousands(rem.floor() as i64)));
+                out.push(format!(
+                    "valid for {} more days",
+                    thousands(rem.floor() as i64)
+                ));
             } else {
                 let hours = (rem * 24.0).ceil() as i64;
                 out.push(format!(

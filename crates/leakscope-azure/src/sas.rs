@@ -13,8 +13,8 @@ pub const MAX_INPUT: usize = 64 * 1024;
 /// Every parameter a SAS may carry, across service versions. Others are kept as unknown.
 pub const KNOWN_PARAMS: &[&str] = &[
     "sv", "ss", "srt", "sp", "st", "se", "sip", "spr", "sig", "sr", "si", "sdd", "ses", "skoid",
-    "sktid", "skt", "ske", "sks", "skv", "saoid", "suoid", "scid", "tn", "spk", "srk", "epk", "erk",
-    "rscc", "rscd", "rsce", "rscl", "rsct", "skdutid", "sduoid", "srh", "srq",
+    "sktid", "skt", "ske", "sks", "skv", "saoid", "suoid", "scid", "tn", "spk", "srk", "epk",
+    "erk", "rscc", "rscd", "rsce", "rscl", "rsct", "skdutid", "sduoid", "srh", "srq",
 ];
 
 /// URL parameters that are not part of the SAS but are signed with it.
@@ -109,7 +109,11 @@ impl SasToken {
         self.params
             .iter()
             .find(|(k, _)| k == name)
-            .or_else(|| self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .or_else(|| {
+                self.params
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            })
             .map(|(_, v)| v.as_str())
     }
 
@@ -332,7 +336,9 @@ fn decode_sig(sig: &str) -> Result<[u8; 32], SasError> {
         || sig.contains("...")
         || sig.trim_end_matches('=').chars().all(|c| Some(c) == first)
     {
-        return Err(SasError::PlaceholderSignature(sig.chars().take(20).collect()));
+        return Err(SasError::PlaceholderSignature(
+            sig.chars().take(20).collect(),
+        ));
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(sig.as_bytes())

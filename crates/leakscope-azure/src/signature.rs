@@ -129,7 +129,11 @@ pub fn sign(key_b64: &str, sts: &str) -> Result<[u8; 32], VerifyError> {
 
 /// Computes the base64 `sig` a token should carry under `key_b64` (test tooling, and to show
 /// a user what a correct signature would be).
-pub fn expected_signature(t: &SasToken, account: Option<&str>, key_b64: &str) -> Result<String, VerifyError> {
+pub fn expected_signature(
+    t: &SasToken,
+    account: Option<&str>,
+    key_b64: &str,
+) -> Result<String, VerifyError> {
     let account = account.or(t.account()).ok_or(VerifyError::NoAccount)?;
     let sts = string_to_sign(t, account)?;
     Ok(base64::engine::general_purpose::STANDARD.encode(sign(key_b64, &sts)?))

@@ -42,11 +42,26 @@ fn start() -> Option<Azurite> {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let (blob, queue, table) = (free_port(), free_port(), free_port());
     let spawned = Command::new("azurite")
-        .args(["--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--location"])
+        .args([
+            "--silent",
+            "--skipApiVersionCheck",
+            "--disableProductStyleUrl",
+            "--location",
+        ])
         .arg(dir.path())
         .args(["--blobHost", "127.0.0.1", "--blobPort", &blob.to_string()])
-        .args(["--queueHost", "127.0.0.1", "--queuePort", &queue.to_string()])
-        .args(["--tableHost", "127.0.0.1", "--tablePort", &table.to_string()])
+        .args([
+            "--queueHost",
+            "127.0.0.1",
+            "--queuePort",
+            &queue.to_string(),
+        ])
+        .args([
+            "--tableHost",
+            "127.0.0.1",
+            "--tablePort",
+            &table.to_string(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
@@ -61,11 +76,20 @@ fn start() -> Option<Azurite> {
              or set LEAKSCOPE_SKIP_AZURITE=1 to skip this test"
         ),
     };
-    let az = Azurite { child, blob, queue, table, _dir: dir };
+    let az = Azurite {
+        child,
+        blob,
+        queue,
+        table,
+        _dir: dir,
+    };
     let deadline = Instant::now() + Duration::from_secs(60);
     for port in [blob, queue, table] {
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "Azurite did not listen on port {port} within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "Azurite did not listen on port {port} within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -84,7 +108,8 @@ fn http(port: u16, method: &str, path_query: &str, headers: &[(&str, &str)], bod
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
-    s.write_all(req.as_bytes()).unwrap_or_else(|e| panic!("write: {e}"));
+    s.write_all(req.as_bytes())
+        .unwrap_or_else(|e| panic!("write: {e}"));
     s.write_all(body).unwrap_or_else(|e| panic!("write: {e}"));
     let mut resp = Vec::new();
     let _ = s.read_to_end(&mut resp);
@@ -99,7 +124,9 @@ fn enc(v: &str) -> String {
     let mut o = String::new();
     for b in v.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => o.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                o.push(b as char)
+            }
             _ => o.push_str(&format!("%{b:02X}")),
         }
     }
@@ -110,10 +137,18 @@ const DUMMY_SIG: &str = "T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k=";
 
 /// Builds a SAS for `resource_path` (below the account) signed with our own string-to-sign.
 fn make(resource_path: &str, params: &[(&str, String)]) -> String {
-    let q: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect();
-    let unsigned = format!("http://127.0.0.1/{ACCOUNT}/{resource_path}?{}&sig={}", q.join("&"), enc(DUMMY_SIG));
+    let q: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    let unsigned = format!(
+        "http://127.0.0.1/{ACCOUNT}/{resource_path}?{}&sig={}",
+        q.join("&"),
+        enc(DUMMY_SIG)
+    );
     let t = sas::parse(&unsigned).unwrap_or_else(|e| panic!("{unsigned}: {e}"));
-    let sig = signature::expected_signature(&t, None, KEY).unwrap_or_else(|e| panic!("{unsigned}: {e}"));
+    let sig =
+        signature::expected_signature(&t, None, KEY).unwrap_or_else(|e| panic!("{unsigned}: {e}"));
     format!("{}&sig={}", q.join("&"), enc(&sig))
 }
 
@@ -169,11 +204,15 @@ fn tamper_sig(sas: &str) -> String {
 
 fn tamper_field(sas: &str) -> String {
     // Extend the expiry by a second: still a well-formed token, no longer the signed one.
-    let Some(i) = sas.find("se=") else { return sas.replace("sp=r", "sp=rl") };
+    let Some(i) = sas.find("se=") else {
+        return sas.replace("sp=r", "sp=rl");
+    };
     let end = sas[i..].find('&').map(|e| i + e).unwrap_or(sas.len());
     let se = sas[i + 3..end].replace("%3A", ":");
     let t: jiff::Timestamp = se.parse().unwrap_or_else(|e| panic!("{se}: {e}"));
-    let t2 = (t + jiff::SignedDuration::from_secs(1)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let t2 = (t + jiff::SignedDuration::from_secs(1))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     format!("{}se={}{}", &sas[..i], enc(&t2), &sas[end..])
 }
 
@@ -190,7 +229,10 @@ fn check(case: &Case, failures: &mut Vec<String>) {
         let status = http(case.port, "GET", &pq, &case.headers, b"");
         let theirs = accepted(status);
         if ours != theirs || expect_valid.is_some_and(|e| e != ours) {
-            failures.push(format!("{} ({label}): ours valid={ours}, Azurite HTTP {status}: {url}", case.name));
+            failures.push(format!(
+                "{} ({label}): ours valid={ours}, Azurite HTTP {status}: {url}",
+                case.name
+            ));
         }
     }
 }
@@ -213,39 +255,109 @@ fn azurite_agrees_with_our_verifier() {
         ],
     );
     let mut setup = vec![
-        (az.blob, "PUT", format!("/{ACCOUNT}/models?restype=container&{admin}"), vec![], b"".to_vec()),
-        (az.blob, "PUT", format!("/{ACCOUNT}/models/a.bin?{admin}"), vec![("x-ms-blob-type", "BlockBlob")], b"hello".to_vec()),
-        (az.queue, "PUT", format!("/{ACCOUNT}/jobs?{admin}"), vec![], b"".to_vec()),
+        (
+            az.blob,
+            "PUT",
+            format!("/{ACCOUNT}/models?restype=container&{admin}"),
+            vec![],
+            b"".to_vec(),
+        ),
+        (
+            az.blob,
+            "PUT",
+            format!("/{ACCOUNT}/models/a.bin?{admin}"),
+            vec![("x-ms-blob-type", "BlockBlob")],
+            b"hello".to_vec(),
+        ),
+        (
+            az.queue,
+            "PUT",
+            format!("/{ACCOUNT}/jobs?{admin}"),
+            vec![],
+            b"".to_vec(),
+        ),
     ];
     setup.push((
         az.table,
         "POST",
         format!("/{ACCOUNT}/Tables?{admin}"),
-        vec![("Content-Type", "application/json"), ("Accept", "application/json;odata=nometadata")],
+        vec![
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json;odata=nometadata"),
+        ],
         br#"{"TableName":"Customers"}"#.to_vec(),
     ));
     for (port, method, pq, headers, body) in &setup {
         let status = http(*port, method, pq, headers, body);
-        assert!((200..300).contains(&status), "setup {method} {pq} -> HTTP {status}");
+        assert!(
+            (200..300).contains(&status),
+            "setup {method} {pq} -> HTTP {status}"
+        );
     }
 
     let mut cases = Vec::new();
     let base = |sv: &str| -> Vec<(&'static str, String)> {
-        vec![("sv", sv.to_string()), ("st", st.clone()), ("se", se.clone())]
+        vec![
+            ("sv", sv.to_string()),
+            ("st", st.clone()),
+            ("se", se.clone()),
+        ]
     };
-    for sv in ["2015-04-05", "2017-07-29", "2018-11-09", "2019-12-12", "2020-02-10", "2020-12-06", "2021-08-06"] {
+    for sv in [
+        "2015-04-05",
+        "2017-07-29",
+        "2018-11-09",
+        "2019-12-12",
+        "2020-02-10",
+        "2020-12-06",
+        "2021-08-06",
+    ] {
         let mut p = base(sv);
-        p.extend([("ss", "b".to_string()), ("srt", "co".into()), ("sp", "rl".into()), ("spr", "https,http".into())]);
-        cases.push(Case { name: format!("account {sv}"), port: az.blob, path: format!("/{ACCOUNT}/models?restype=container&comp=list"), sas: make("", &p), headers: vec![] });
+        p.extend([
+            ("ss", "b".to_string()),
+            ("srt", "co".into()),
+            ("sp", "rl".into()),
+            ("spr", "https,http".into()),
+        ]);
+        cases.push(Case {
+            name: format!("account {sv}"),
+            port: az.blob,
+            path: format!("/{ACCOUNT}/models?restype=container&comp=list"),
+            sas: make("", &p),
+            headers: vec![],
+        });
         let mut p = base(sv);
         p.extend([("sr", "c".to_string()), ("sp", "rl".into())]);
-        cases.push(Case { name: format!("container {sv}"), port: az.blob, path: format!("/{ACCOUNT}/models?restype=container&comp=list"), sas: make("models", &p), headers: vec![] });
+        cases.push(Case {
+            name: format!("container {sv}"),
+            port: az.blob,
+            path: format!("/{ACCOUNT}/models?restype=container&comp=list"),
+            sas: make("models", &p),
+            headers: vec![],
+        });
         let mut p = base(sv);
-        p.extend([("sr", "b".to_string()), ("sp", "r".into()), ("rscd", "attachment".into()), ("rsct", "application/octet-stream".into())]);
-        cases.push(Case { name: format!("blob {sv}"), port: az.blob, path: format!("/{ACCOUNT}/models/a.bin"), sas: make("models/a.bin", &p), headers: vec![] });
+        p.extend([
+            ("sr", "b".to_string()),
+            ("sp", "r".into()),
+            ("rscd", "attachment".into()),
+            ("rsct", "application/octet-stream".into()),
+        ]);
+        cases.push(Case {
+            name: format!("blob {sv}"),
+            port: az.blob,
+            path: format!("/{ACCOUNT}/models/a.bin"),
+            sas: make("models/a.bin", &p),
+            headers: vec![],
+        });
         let mut p = base(sv);
         p.push(("sp", "r".into()));
-        cases.push(Case { name: format!("queue {sv}"), port: az.queue, path: format!("/{ACCOUNT}/jobs/messages?peekonly=true"), sas: make("jobs", &p), headers: vec![] });
+        cases.push(Case {
+            name: format!("queue {sv}"),
+            port: az.queue,
+            path: format!("/{ACCOUNT}/jobs/messages?peekonly=true"),
+            sas: make("jobs", &p),
+            headers: vec![],
+        });
         let mut p = base(sv);
         p.extend([("tn", "Customers".to_string()), ("sp", "r".into())]);
         cases.push(Case {
@@ -256,8 +368,18 @@ fn azurite_agrees_with_our_verifier() {
             headers: vec![("Accept", "application/json;odata=nometadata")],
         });
         let mut p = base(sv);
-        p.extend([("ss", "q".to_string()), ("srt", "o".into()), ("sp", "r".into())]);
-        cases.push(Case { name: format!("account queue {sv}"), port: az.queue, path: format!("/{ACCOUNT}/jobs/messages?peekonly=true"), sas: make("", &p), headers: vec![] });
+        p.extend([
+            ("ss", "q".to_string()),
+            ("srt", "o".into()),
+            ("sp", "r".into()),
+        ]);
+        cases.push(Case {
+            name: format!("account queue {sv}"),
+            port: az.queue,
+            path: format!("/{ACCOUNT}/jobs/messages?peekonly=true"),
+            sas: make("", &p),
+            headers: vec![],
+        });
     }
     cases.extend(sdk_cases(&az));
     assert!(cases.len() >= 45, "only {} cases", cases.len());
@@ -265,7 +387,12 @@ fn azurite_agrees_with_our_verifier() {
     for c in &cases {
         check(c, &mut failures);
     }
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The Python SDK's own tokens for the emulator account (tests/fixtures/sdk_sas.json), where
@@ -277,8 +404,13 @@ fn sdk_cases(az: &Azurite) -> Vec<Case> {
     let now = jiff::Timestamp::now();
     let mut out = Vec::new();
     for f in v["fixtures"].as_array().cloned().unwrap_or_default() {
-        let (Some(url), Some(token), Some(name)) = (f["url"].as_str(), f["token"].as_str(), f["name"].as_str()) else { continue };
-        if f["account"] != ACCOUNT || f["native_version"] != true || f["kind"] == "user_delegation" {
+        let (Some(url), Some(token), Some(name)) =
+            (f["url"].as_str(), f["token"].as_str(), f["name"].as_str())
+        else {
+            continue;
+        };
+        if f["account"] != ACCOUNT || f["native_version"] != true || f["kind"] == "user_delegation"
+        {
             continue;
         }
         let t = sas::parse(url).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -291,26 +423,61 @@ fn sdk_cases(az: &Azurite) -> Vec<Case> {
             continue;
         }
         // Requests the SAS allows against resources that exist.
-        let (port, path, headers): (u16, String, Vec<(&str, &str)>) = match (f["kind"].as_str(), f["service"].as_str(), t.get("sr")) {
-            (Some("account"), _, _) if t.get("ss").is_some_and(|s| s.contains('b')) => (az.blob, format!("/{ACCOUNT}/models?restype=container&comp=list"), vec![]),
-            (Some("account"), _, _) if t.get("ss") == Some("q") => (az.queue, format!("/{ACCOUNT}/jobs/messages?peekonly=true"), vec![]),
-            (Some("account"), _, _) => (az.table, format!("/{ACCOUNT}/Customers()"), vec![("Accept", "application/json;odata=nometadata")]),
-            (_, Some("blob"), Some("c")) => (az.blob, format!("/{ACCOUNT}/models?restype=container&comp=list"), vec![]),
-            (_, Some("blob"), _) => {
-                let base = url.split('?').next().unwrap_or("");
-                let p = base.splitn(4, '/').nth(3).unwrap_or("");
-                (az.blob, format!("/{p}"), vec![])
-            }
-            (_, Some("queue"), _) => (az.queue, format!("/{ACCOUNT}/jobs/messages?peekonly=true"), vec![]),
-            (_, Some("table"), _) => (az.table, format!("/{ACCOUNT}/{}()", t.get("tn").unwrap_or("")), vec![("Accept", "application/json;odata=nometadata")]),
-            _ => continue,
-        };
+        let (port, path, headers): (u16, String, Vec<(&str, &str)>) =
+            match (f["kind"].as_str(), f["service"].as_str(), t.get("sr")) {
+                (Some("account"), _, _) if t.get("ss").is_some_and(|s| s.contains('b')) => (
+                    az.blob,
+                    format!("/{ACCOUNT}/models?restype=container&comp=list"),
+                    vec![],
+                ),
+                (Some("account"), _, _) if t.get("ss") == Some("q") => (
+                    az.queue,
+                    format!("/{ACCOUNT}/jobs/messages?peekonly=true"),
+                    vec![],
+                ),
+                (Some("account"), _, _) => (
+                    az.table,
+                    format!("/{ACCOUNT}/Customers()"),
+                    vec![("Accept", "application/json;odata=nometadata")],
+                ),
+                (_, Some("blob"), Some("c")) => (
+                    az.blob,
+                    format!("/{ACCOUNT}/models?restype=container&comp=list"),
+                    vec![],
+                ),
+                (_, Some("blob"), _) => {
+                    let base = url.split('?').next().unwrap_or("");
+                    let p = base.splitn(4, '/').nth(3).unwrap_or("");
+                    (az.blob, format!("/{p}"), vec![])
+                }
+                (_, Some("queue"), _) => (
+                    az.queue,
+                    format!("/{ACCOUNT}/jobs/messages?peekonly=true"),
+                    vec![],
+                ),
+                (_, Some("table"), _) => (
+                    az.table,
+                    format!("/{ACCOUNT}/{}()", t.get("tn").unwrap_or("")),
+                    vec![("Accept", "application/json;odata=nometadata")],
+                ),
+                _ => continue,
+            };
         // The snapshot a bs token signs travels in the URL beside it.
-        let path = match url.split('?').nth(1).and_then(|q| q.split('&').find(|p| p.starts_with("snapshot="))) {
+        let path = match url
+            .split('?')
+            .nth(1)
+            .and_then(|q| q.split('&').find(|p| p.starts_with("snapshot=")))
+        {
             Some(snap) => format!("{path}?{snap}"),
             None => path,
         };
-        out.push(Case { name: format!("sdk {name}"), port, path, sas: token.to_string(), headers });
+        out.push(Case {
+            name: format!("sdk {name}"),
+            port,
+            path,
+            sas: token.to_string(),
+            headers,
+        });
     }
     out
 }

@@ -35,12 +35,15 @@ fn finding(kind: &str, secret: &str, captures: &[(&str, &str)]) -> Finding {
 
 fn ctx() -> EnrichContext {
     EnrichContext {
-        now: "2026-11-22T00:00:00Z".parse().unwrap_or_else(|e| panic!("{e}")),
+        now: "2026-11-22T00:00:00Z"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
         account_keys: vec![],
     }
 }
 
-const KEY: &str = "Rl0MR48pQ8np3bWRgj5NNdXrQ0nmSgmF/krFuA8a4Qrb7KkwvWxtHNTdVLntlpqj5d+vSmth1ArA82ejwjaFRw==";
+const KEY: &str =
+    "Rl0MR48pQ8np3bWRgj5NNdXrQ0nmSgmF/krFuA8a4Qrb7KkwvWxtHNTdVLntlpqj5d+vSmth1ArA82ejwjaFRw==";
 
 /// An account SAS for `stprod01` signed with `KEY` by our own signer.
 fn signed_query() -> String {
@@ -48,7 +51,12 @@ fn signed_query() -> String {
     let unsigned = format!("https://stprod01.blob.core.windows.net/?{q}&sig=T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k%3D");
     let t = sas::parse(&unsigned).unwrap_or_else(|e| panic!("{e}"));
     let sig = signature::expected_signature(&t, None, KEY).unwrap_or_else(|e| panic!("{e}"));
-    format!("{q}&sig={}", sig.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"))
+    format!(
+        "{q}&sig={}",
+        sig.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    )
 }
 
 #[test]
@@ -56,35 +64,58 @@ fn sas_is_rated_and_linked_to_the_connection_string_that_signed_it() {
     let conn = format!("DefaultEndpointsProtocol=https;AccountName=stprod01;AccountKey={KEY};EndpointSuffix=core.windows.net");
     let q = signed_query();
     let mut fs = vec![
-        finding("azure_sas", &q, &[("url", "https://stprod01.blob.core.windows.net/?")]),
+        finding(
+            "azure_sas",
+            &q,
+            &[("url", "https://stprod01.blob.core.windows.net/?")],
+        ),
         finding("azure_connection_string", &conn, &[]),
         finding("github_token", "ghp_x", &[]),
     ];
     enrich_findings(&mut fs, &ctx());
-    let a = fs[0].analysis.as_ref().unwrap_or_else(|| panic!("no analysis"));
+    let a = fs[0]
+        .analysis
+        .as_ref()
+        .unwrap_or_else(|| panic!("no analysis"));
     assert_eq!(a["risk"], "critical");
     assert_eq!(a["signature"], "valid");
     assert_eq!(a["account"], "stprod01");
     assert_eq!(a["signed_by_fingerprint"], fs[1].fingerprint.as_str());
     assert_eq!(fs[0].severity, Severity::Critical);
     assert_eq!(fs[1].severity, Severity::Critical);
-    assert_eq!(fs[1].analysis.as_ref().map(|v| v["type"].clone()), Some("azure_connection_string".into()));
+    assert_eq!(
+        fs[1].analysis.as_ref().map(|v| v["type"].clone()),
+        Some("azure_connection_string".into())
+    );
     assert!(fs[2].analysis.is_none(), "other kinds are left alone");
 }
 
 #[test]
 fn wrong_key_gives_invalid_and_the_reason_says_so() {
-    let other = "pvPS3/oIUjYMiA4khArd8HbHkYONqJweZVwEd+H2h5Cd8dHF6nPaDgpCdwwPUS9OQmBr/0v0PDdpZzojmd6W/w==";
-    let mut fs = vec![finding("azure_sas", &signed_query(), &[("url", "https://stprod01.blob.core.windows.net/?")])];
+    let other =
+        "pvPS3/oIUjYMiA4khArd8HbHkYONqJweZVwEd+H2h5Cd8dHF6nPaDgpCdwwPUS9OQmBr/0v0PDdpZzojmd6W/w==";
+    let mut fs = vec![finding(
+        "azure_sas",
+        &signed_query(),
+        &[("url", "https://stprod01.blob.core.windows.net/?")],
+    )];
     let mut c = ctx();
     c.account_keys.push(("stprod01".into(), other.into()));
     enrich_findings(&mut fs, &c);
     let a = fs[0].analysis.clone().unwrap_or_default();
     assert_eq!(a["signature"], "invalid");
-    let last = a["reasons"].as_array().and_then(|r| r.last()).and_then(|r| r.as_str()).unwrap_or("");
+    let last = a["reasons"]
+        .as_array()
+        .and_then(|r| r.last())
+        .and_then(|r| r.as_str())
+        .unwrap_or("");
     assert!(last.starts_with("signature does not match"), "{last}");
     // With the right key given on the command line instead:
-    let mut fs = vec![finding("azure_sas", &signed_query(), &[("url", "https://stprod01.blob.core.windows.net/?")])];
+    let mut fs = vec![finding(
+        "azure_sas",
+        &signed_query(),
+        &[("url", "https://stprod01.blob.core.windows.net/?")],
+    )];
     let mut c = ctx();
     c.account_keys.push(("stprod01".into(), KEY.into()));
     enrich_findings(&mut fs, &c);
@@ -97,12 +128,22 @@ fn wrong_key_gives_invalid_and_the_reason_says_so() {
 fn bare_key_finding_signs_sas_of_the_url_account() {
     let mut fs = vec![
         finding("azure_account_key", KEY, &[]),
-        finding("azure_sas", &signed_query(), &[("url", "https://stprod01.blob.core.windows.net/?")]),
+        finding(
+            "azure_sas",
+            &signed_query(),
+            &[("url", "https://stprod01.blob.core.windows.net/?")],
+        ),
     ];
     enrich_findings(&mut fs, &ctx());
-    assert_eq!(fs[1].analysis.as_ref().map(|a| a["signature"].clone()), Some("valid".into()));
     assert_eq!(
-        fs[1].analysis.as_ref().map(|a| a["signed_by_fingerprint"].clone()),
+        fs[1].analysis.as_ref().map(|a| a["signature"].clone()),
+        Some("valid".into())
+    );
+    assert_eq!(
+        fs[1]
+            .analysis
+            .as_ref()
+            .map(|a| a["signed_by_fingerprint"].clone()),
         Some(fs[0].fingerprint.clone().into())
     );
 }
@@ -117,10 +158,16 @@ fn expired_is_info_dev_key_is_info_lookalike_is_not_a_credential() {
     ];
     enrich_findings(&mut fs, &ctx());
     assert_eq!(fs[0].severity, Severity::Info);
-    assert_eq!(fs[0].analysis.as_ref().map(|a| a["risk"].clone()), Some("expired".into()));
+    assert_eq!(
+        fs[0].analysis.as_ref().map(|a| a["risk"].clone()),
+        Some("expired".into())
+    );
     assert_eq!(fs[1].severity, Severity::Info);
     assert_eq!(fs[2].severity, Severity::Info);
-    assert_eq!(fs[2].analysis.as_ref().map(|a| a["credential"].clone()), Some(false.into()));
+    assert_eq!(
+        fs[2].analysis.as_ref().map(|a| a["credential"].clone()),
+        Some(false.into())
+    );
     assert_eq!(fs[3].severity, Severity::Info);
 }
 
@@ -141,7 +188,10 @@ fn other_clouds_are_enriched() {
     assert_eq!(a["bucket"], "reports");
     assert_eq!(a["object"], "2026/q3.pdf");
     assert_eq!(a["expiry"], "2026-11-27T10:15:00Z");
-    assert_eq!(a["risk"], "high", "unknown method counts as write; 7 days > 1");
+    assert_eq!(
+        a["risk"], "high",
+        "unknown method counts as write; 7 days > 1"
+    );
     let b = fs[1].analysis.clone().unwrap_or_default();
     assert_eq!(b["risk"], "critical");
     assert_eq!(b["object"], "jobs");

@@ -16,18 +16,26 @@ fn s(v: &Value) -> Option<String> {
 }
 
 fn ts(v: &Value) -> Option<jiff::Timestamp> {
-    v.as_str().map(|s| s.parse().unwrap_or_else(|e| panic!("{s}: {e}")))
+    v.as_str()
+        .map(|s| s.parse().unwrap_or_else(|e| panic!("{s}: {e}")))
 }
 
 #[test]
 fn parsed_fields_equal_sdk_inputs() {
     let all = fixtures();
-    assert!(all.len() >= 40, "expected a broad fixture set, got {}", all.len());
+    assert!(
+        all.len() >= 40,
+        "expected a broad fixture set, got {}",
+        all.len()
+    );
     for f in &all {
         let name = f["name"].as_str().unwrap_or("?");
         let inp = &f["inputs"];
         // Both the full URL and the bare token must parse to the same facts.
-        for text in [f["url"].as_str().unwrap_or(""), f["token"].as_str().unwrap_or("")] {
+        for text in [
+            f["url"].as_str().unwrap_or(""),
+            f["token"].as_str().unwrap_or(""),
+        ] {
             let t = parse_sas(text).unwrap_or_else(|e| panic!("{name}: {e}: {text}"));
             let kind = match t.kind {
                 SasKind::Account => "account",
@@ -35,7 +43,11 @@ fn parsed_fields_equal_sdk_inputs() {
                 SasKind::UserDelegation => "user_delegation",
             };
             assert_eq!(kind, f["kind"].as_str().unwrap_or(""), "{name} kind");
-            assert_eq!(t.version().map(str::to_string), s(&inp["version"]), "{name} sv");
+            assert_eq!(
+                t.version().map(str::to_string),
+                s(&inp["version"]),
+                "{name} sv"
+            );
             let mut perms: Vec<&str> = t.permissions.iter().map(|p| p.name()).collect();
             perms.sort_unstable();
             match inp["permissions"].as_array() {
@@ -48,8 +60,16 @@ fn parsed_fields_equal_sdk_inputs() {
             assert_eq!(t.expiry, ts(&inp["expiry"]), "{name} expiry");
             assert_eq!(t.start, ts(&inp["start"]), "{name} start");
             assert_eq!(t.get("sip").map(str::to_string), s(&inp["ip"]), "{name} ip");
-            assert_eq!(t.get("spr").map(str::to_string), s(&inp["protocol"]), "{name} protocol");
-            assert_eq!(t.get("si").map(str::to_string), s(&inp["policy_id"]), "{name} policy");
+            assert_eq!(
+                t.get("spr").map(str::to_string),
+                s(&inp["protocol"]),
+                "{name} protocol"
+            );
+            assert_eq!(
+                t.get("si").map(str::to_string),
+                s(&inp["policy_id"]),
+                "{name} policy"
+            );
             if let Some(svcs) = inp["services"].as_array() {
                 let got: Vec<&str> = t.services.iter().map(|s| s.name()).collect();
                 let want: Vec<&str> = svcs.iter().filter_map(Value::as_str).collect();
@@ -66,26 +86,45 @@ fn parsed_fields_equal_sdk_inputs() {
                 assert_eq!(t.get("sr"), Some(sr), "{name} sr");
             }
             if f["kind"] != "account" {
-                assert_eq!(t.service.map(|s| s.name()), f["service"].as_str(), "{name} service");
+                assert_eq!(
+                    t.service.map(|s| s.name()),
+                    f["service"].as_str(),
+                    "{name} service"
+                );
             }
-            for k in ["rscc", "rscd", "rsct", "spk", "srk", "epk", "erk", "skoid", "sktid", "ske"] {
+            for k in [
+                "rscc", "rscd", "rsct", "spk", "srk", "epk", "erk", "skoid", "sktid", "ske",
+            ] {
                 if let Some(want) = inp[k].as_str() {
                     assert_eq!(t.get(k), Some(want), "{name} {k}");
                 }
             }
             if let Some(table) = inp["table"].as_str() {
-                assert_eq!(t.get("tn").map(str::to_ascii_lowercase).as_deref(), Some(table), "{name} tn");
+                assert_eq!(
+                    t.get("tn").map(str::to_ascii_lowercase).as_deref(),
+                    Some(table),
+                    "{name} tn"
+                );
             }
         }
         // The URL adds the account and resource.
-        let t = parse_sas(f["url"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let t =
+            parse_sas(f["url"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(t.account(), f["account"].as_str(), "{name} account");
         if let Some(c) = inp["container"].as_str() {
-            let got = t.url.as_ref().and_then(|u| u.container.clone()).map(|c| c.to_ascii_lowercase());
+            let got = t
+                .url
+                .as_ref()
+                .and_then(|u| u.container.clone())
+                .map(|c| c.to_ascii_lowercase());
             assert_eq!(got.as_deref(), Some(c), "{name} container");
         }
         if let Some(p) = inp["path"].as_str() {
-            assert_eq!(t.url.as_ref().and_then(|u| u.path.as_deref()), Some(p), "{name} path");
+            assert_eq!(
+                t.url.as_ref().and_then(|u| u.path.as_deref()),
+                Some(p),
+                "{name} path"
+            );
         }
     }
 }
@@ -95,17 +134,29 @@ fn native_version_signatures_verify_like_the_sdk() {
     let mut checked = 0;
     for f in fixtures() {
         let name = f["name"].as_str().unwrap_or("?");
-        let (Some(key), true) = (f["account_key"].as_str(), f["native_version"].as_bool() == Some(true)) else {
+        let (Some(key), true) = (
+            f["account_key"].as_str(),
+            f["native_version"].as_bool() == Some(true),
+        ) else {
             continue;
         };
-        let t = parse_sas(f["url"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let t =
+            parse_sas(f["url"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{name}: {e}"));
         if let Some(want) = f["string_to_sign"].as_str() {
             let got = signature::string_to_sign(&t, f["account"].as_str().unwrap_or(""));
             assert_eq!(got.as_deref(), Ok(want), "{name} string-to-sign");
         }
-        assert_eq!(signature::verify(&t, None, key), Ok(true), "{name} must verify");
+        assert_eq!(
+            signature::verify(&t, None, key),
+            Ok(true),
+            "{name} must verify"
+        );
         let other = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
-        assert_eq!(signature::verify(&t, None, other), Ok(false), "{name} wrong key");
+        assert_eq!(
+            signature::verify(&t, None, other),
+            Ok(false),
+            "{name} wrong key"
+        );
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} native fixtures verified");

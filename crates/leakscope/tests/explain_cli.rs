@@ -6,7 +6,8 @@ use assert_cmd::Command;
 const NOW: &str = "2026-11-22T00:00:00Z";
 /// The incident's shape: account-wide, full control, expiring in 2051.
 const INCIDENT: &str = "https://acct.blob.core.windows.net/models?sv=2019-12-12&ss=bfqt&srt=sco&sp=racwdl&se=2051-10-06T07:09:59Z&spr=https,http&sig=T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k%3D";
-const DEV_KEY: &str = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const DEV_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 fn leakscope() -> Command {
     Command::cargo_bin("leakscope").unwrap_or_else(|e| panic!("binary: {e}"))
@@ -19,7 +20,10 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String) {
         cmd.write_stdin(s);
     }
     let out = cmd.output().unwrap_or_else(|e| panic!("run: {e}"));
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -50,9 +54,18 @@ fn explain_incident_json_fields() {
     assert_eq!(v["risk"], "critical");
     assert_eq!(v["kind"], "account");
     assert_eq!(v["account"], "acct");
-    assert_eq!(v["services"], serde_json::json!(["blob", "file", "queue", "table"]));
-    assert_eq!(v["resource_types"], serde_json::json!(["service", "container", "object"]));
-    assert_eq!(v["permissions"], serde_json::json!(["read", "add", "create", "write", "delete", "list"]));
+    assert_eq!(
+        v["services"],
+        serde_json::json!(["blob", "file", "queue", "table"])
+    );
+    assert_eq!(
+        v["resource_types"],
+        serde_json::json!(["service", "container", "object"])
+    );
+    assert_eq!(
+        v["permissions"],
+        serde_json::json!(["read", "add", "create", "write", "delete", "list"])
+    );
     assert_eq!(v["signature"], "unknown");
     insta::assert_json_snapshot!("explain_incident_json", v);
 }
@@ -91,7 +104,10 @@ fn explain_keys_and_connection_strings() {
     let v = json(&[conn]);
     assert_eq!(v["type"], "azure_connection_string");
     assert_eq!(v["severity"], "critical");
-    assert!(!v.to_string().contains("Rl0MR48pQ8np3bWRgj5"), "the key is shortened in output");
+    assert!(
+        !v.to_string().contains("Rl0MR48pQ8np3bWRgj5"),
+        "the key is shortened in output"
+    );
     let (code, out) = run(&[conn], None);
     assert_eq!(code, 0);
     insta::assert_snapshot!("explain_connection_string_human", out);
@@ -111,7 +127,10 @@ fn explain_service_bus_and_presigned_urls() {
 
 #[test]
 fn explain_unrecognised_exits_3_with_the_reason() {
-    let (code, out) = run(&["https://acct.blob.core.windows.net/c?sv=2019-12-12&sp=r&sig=<signature>"], None);
+    let (code, out) = run(
+        &["https://acct.blob.core.windows.net/c?sv=2019-12-12&sp=r&sig=<signature>"],
+        None,
+    );
     assert_eq!(code, 3);
     assert!(out.contains("placeholder"), "{out}");
     let (code, out) = run(&["--format", "json", "hello world"], None);

@@ -78,7 +78,9 @@ pub fn is_storage_account_key(secret: &[u8]) -> bool {
     }
     let distinct = {
         let mut seen = [false; 256];
-        s.bytes().filter(|&b| !std::mem::replace(&mut seen[b as usize], true)).count()
+        s.bytes()
+            .filter(|&b| !std::mem::replace(&mut seen[b as usize], true))
+            .count()
     };
     distinct >= 16
         && matches!(base64::engine::general_purpose::STANDARD.decode(s), Ok(b) if b.len() == 64)
@@ -141,8 +143,12 @@ fn is_key_of(v: &str, n: usize) -> bool {
 pub fn is_connection_string(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
     s.split(';').any(|part| match part.split_once('=') {
-        Some((k, v)) if k.trim().eq_ignore_ascii_case("AccountKey") => is_storage_account_key(v.trim().as_bytes()),
-        Some((k, v)) if k.trim().eq_ignore_ascii_case("SharedAccessSignature") => is_sas_query(v.trim().as_bytes()),
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("AccountKey") => {
+            is_storage_account_key(v.trim().as_bytes())
+        }
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("SharedAccessSignature") => {
+            is_sas_query(v.trim().as_bytes())
+        }
         Some((k, v)) if k.trim().eq_ignore_ascii_case("SharedAccessKey") => is_key_of(v.trim(), 32),
         _ => false,
     })
@@ -155,7 +161,10 @@ mod tests {
     #[test]
     fn marvin_reference_vectors() {
         // SymCrypt's published test vectors, as quoted by Microsoft security-utilities.
-        assert_eq!(marvin64(b"abc", 0xd53c_d9ce_cd08_93b7), 0x22c7_4339_4927_69bf);
+        assert_eq!(
+            marvin64(b"abc", 0xd53c_d9ce_cd08_93b7),
+            0x22c7_4339_4927_69bf
+        );
         assert_eq!(
             marvin64(b"abcdefghijklmnopqrstuvwxyz", 0x0ddd_deee_efff_f000),
             0xa128_eb7e_7260_aca2
@@ -164,9 +173,15 @@ mod tests {
 
     #[test]
     fn sas_queries() {
-        assert!(is_sas_query(b"sv=2022-11-02&sr=b&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"));
-        assert!(!is_sas_query(b"sv=2022-11-02&sr=b&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"));
-        assert!(!is_sas_query(b"foo=1&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"));
+        assert!(is_sas_query(
+            b"sv=2022-11-02&sr=b&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"
+        ));
+        assert!(!is_sas_query(
+            b"sv=2022-11-02&sr=b&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"
+        ));
+        assert!(!is_sas_query(
+            b"foo=1&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"
+        ));
         assert!(!is_sas_query(b"sv=2022-11-02&sig=c2hvcnQ%3D"));
     }
 
