@@ -205,8 +205,16 @@ const DUMMY_VALUES: &[&str] = &[
 
 /// Well-known credentials published for local development (the Azurite / Storage Emulator
 /// account key), which are not secrets.
-const PUBLIC_DEV_KEYS: &[&str] =
-    &["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq"];
+const PUBLIC_DEV_KEYS: &[&str] = &[
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+    // RFC 6749 (OAuth 2.0) sample client credentials, tokens and codes.
+    "s6BhdRkqt3",
+    "gX1fBat3bV",
+    "7Fjfp0ZBr1KtDRbnfVdmIw",
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+];
 
 /// Substrings that mark a value as a test fixture, mock or documentation sample.
 const FIXTURE_MARKERS: &[&str] = &[
@@ -429,7 +437,7 @@ pub fn is_real_password(secret: &[u8]) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if DUMMY_VALUES.contains(&lower.as_str()) {
+    if DUMMY_VALUES.contains(&lower.as_str()) || PUBLIC_DEV_KEYS.iter().any(|k| s.starts_with(k)) {
         return false;
     }
     let b = s.as_bytes();
@@ -512,6 +520,7 @@ mod tests {
     #[test]
     fn uri_passwords() {
         assert!(is_real_password(b"q8Lz!r2Vw"));
+        assert!(!is_basic_auth(b"czZCaGRSa3F0MzpnWDFmQmF0M2JW")); // RFC 6749 sample
         for bad in [
             "postgres",
             "guest",
