@@ -161,3 +161,36 @@ fn native_version_signatures_verify_like_the_sdk() {
     }
     assert!(checked >= 15, "only {checked} native fixtures verified");
 }
+
+/// Pre-2015 layouts, with the legacy `azure-storage` 0.20.3 SDK as the reference
+/// (tests/fixtures/gen_legacy_sas.py).
+#[test]
+fn legacy_sdk_signatures_verify() {
+    let v: Value = serde_json::from_str(include_str!("fixtures/legacy_sas.json"))
+        .unwrap_or_else(|e| panic!("fixture json: {e}"));
+    let all = v["fixtures"].as_array().cloned().unwrap_or_default();
+    assert!(all.len() >= 12);
+    let mut versions = std::collections::BTreeSet::new();
+    for f in all {
+        let name = f["name"].as_str().unwrap_or("?");
+        let t =
+            parse_sas(f["url"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (k, want) in f["inputs"].as_object().cloned().unwrap_or_default() {
+            assert_eq!(t.get(&k), want.as_str(), "{name} {k}");
+        }
+        let key = f["account_key"].as_str().unwrap_or("");
+        assert_eq!(
+            signature::verify(&t, None, key),
+            Ok(true),
+            "{name} must verify"
+        );
+        let other = "pvPS3/oIUjYMiA4khArd8HbHkYONqJweZVwEd+H2h5Cd8dHF6nPaDgpCdwwPUS9OQmBr/0v0PDdpZzojmd6W/w==";
+        assert_eq!(
+            signature::verify(&t, None, other),
+            Ok(false),
+            "{name} wrong key"
+        );
+        versions.insert(f["version"].as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(versions.len(), 3, "{versions:?}");
+}
