@@ -38,6 +38,9 @@ pub struct SasAnalysis {
     pub permissions: Vec<&'static str>,
     pub start: Option<String>,
     pub expiry: Option<String>,
+    /// When it differs from `expiry`: a user delegation SAS dies with its key (`ske`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_expiry: Option<String>,
     pub lifetime_days: Option<f64>,
     pub remaining_days: Option<f64>,
     pub ip_range: Option<String>,
@@ -123,6 +126,10 @@ pub fn analyze(t: &SasToken, now: Timestamp, signature: SignatureStatus) -> SasA
         permissions: t.permissions.iter().map(|p| p.name()).collect(),
         start: t.start.map(rfc3339),
         expiry: t.expiry.map(rfc3339),
+        effective_expiry: t
+            .effective_expiry()
+            .filter(|e| Some(*e) != t.expiry)
+            .map(rfc3339),
         lifetime_days: risk::lifetime_days(t, now).map(round2),
         remaining_days: risk::remaining_days(t, now).map(round2),
         ip_range: owned("sip"),

@@ -19,6 +19,8 @@ fn reasons(out: &mut String, rs: &[String]) {
 
 const INSTEAD_SAS: &str = "a user delegation SAS (Entra ID, at most 7 days, revocable), or a service SAS bound to a stored access policy; short expiry (hours), the narrowest scope (one blob or container), read-only where possible, HTTPS only, an IP range";
 
+const INSTEAD_UD: &str = "keep the user delegation SAS but shorten it (hours), narrow it (one blob), drop write/delete where not needed, HTTPS only, an IP range";
+
 fn sas_card(a: &SasAnalysis) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -52,22 +54,26 @@ fn sas_card(a: &SasAnalysis) -> String {
         );
     }
     let _ = writeln!(o, "What:      {what}");
-    let perms = if a.permissions.is_empty() {
+    let who = if a.permissions.is_empty() {
         match &a.stored_policy {
-            Some(p) => format!("whatever stored access policy `{p}` grants (unknown here)"),
-            None => "nothing".into(),
+            Some(p) => format!(
+                "anyone holding it gets whatever stored access policy `{p}` grants (unknown here)"
+            ),
+            None => "it grants no permissions".into(),
         }
     } else {
-        a.permissions.join(", ")
+        format!("anyone holding it can {}", a.permissions.join(", "))
     };
-    let _ = writeln!(o, "Who/what:  anyone holding it can {perms}");
-    let until = match (&a.expiry, a.remaining_days) {
-        (Some(e), Some(d)) if d >= 0.0 => format!(
+    let _ = writeln!(o, "Who/what:  {who}");
+    let end = a.effective_expiry.as_ref().or(a.expiry.as_ref());
+    let until = match (end, a.remaining_days) {
+        (Some(e), Some(d)) if d >= 1.0 => format!(
             "{e} ({} days left)",
             crate::risk::thousands(d.floor() as i64)
         ),
+        (Some(e), Some(d)) if d >= 0.0 => format!("{e} ({} hours left)", (d * 24.0).ceil() as i64),
         (Some(e), _) => format!("{e} (expired)"),
-        (None, _) => "no expiry in the token (stored policy decides)".into(),
+        (None, _) => "no expiry in the token (a stored access policy decides)".into(),
     };
     let _ = writeln!(o, "Until:     {until}");
     let _ = writeln!(o, "Signature: {}", a.signature.name());
@@ -78,7 +84,12 @@ fn sas_card(a: &SasAnalysis) -> String {
         _ => "rotate the account key that signed it (key1 or key2); every SAS signed with that key dies too".to_string(),
     };
     let _ = writeln!(o, "Revoke:    {revoke}");
-    let _ = writeln!(o, "Instead:   {INSTEAD_SAS}");
+    let instead = if a.kind == "user_delegation" {
+        INSTEAD_UD
+    } else {
+        INSTEAD_SAS
+    };
+    let _ = writeln!(o, "Instead:   {instead}");
     o
 }
 

@@ -220,7 +220,11 @@ fn scope_reason(t: &SasToken) -> String {
             format!("account-wide: {what}")
         }
         Scope::ContainerWide => {
-            let name = |n: Option<&str>| n.map(|c| format!(" `{c}`")).unwrap_or_default();
+            // Without a URL the container's name is unknown: say "its" rather than nothing.
+            let name = |n: Option<&str>| match n {
+                Some(c) => format!(" `{c}`"),
+                None => " (name not in the token)".to_string(),
+            };
             match (t.service, t.get("sr")) {
                 (Some(Service::Queue), _) | (None, _) => {
                     format!("queue-wide: every message in queue{}", name(container))
