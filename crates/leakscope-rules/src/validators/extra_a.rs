@@ -196,6 +196,7 @@ const DUMMY_VALUES: &[&str] = &[
     "required",
     "optional",
     "anonymous",
+    "opensesame",
     "foobared",
     "unknown",
     "todo",
@@ -242,6 +243,35 @@ const FIXTURE_MARKERS: &[&str] = &[
     "...",
 ];
 
+/// A default or dummy value, possibly with a numeric suffix (`password1`, `admin123`).
+fn is_dummy(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!');
+    DUMMY_VALUES.contains(&lower) || (!stem.is_empty() && DUMMY_VALUES.contains(&stem))
+}
+
+/// Base64 that decodes to readable text (`you're not supposed to decode this!`,
+/// `{"foo": "bar"}`): an encoded message or structure, not random key material.
+fn is_encoded_text(s: &str) -> bool {
+    if s.len() < 12
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        return false;
+    }
+    let Some(bytes) = decode_any(s.as_bytes()) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    text.len() >= 8
+        && text
+            .chars()
+            .all(|c| !c.is_control() || c == '\n' || c == '\t')
+        && text.chars().any(|c| c == ' ' || c == '{' || c == '"')
+}
+
 fn is_hex(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -274,7 +304,8 @@ fn looks_like_code_or_path(s: &str) -> bool {
     if s.contains("()") || s.contains("(\"") || s.contains("('") || s.starts_with("process.env") {
         return true;
     }
-    // Dotted identifiers: `config.db.password`, `self.secret`.
+    // Dotted identifiers: `config.db.password`, `self.secret`, Sphinx `~pkg.mod.Class`.
+    let s = s.strip_prefix('~').unwrap_or(s);
     if s.contains('.')
         && s.split('.').all(|p| {
             !p.is_empty()
@@ -378,7 +409,7 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if DUMMY_VALUES.contains(&lower.as_str()) || FIXTURE_MARKERS.iter().any(|m| lower.contains(m)) {
+    if is_dummy(&lower) || FIXTURE_MARKERS.iter().any(|m| lower.contains(m)) {
         return false;
     }
     if PUBLIC_DEV_KEYS.iter().any(|k| s.starts_with(k)) {
@@ -394,7 +425,12 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
     {
         return false;
     }
-    if looks_like_code_or_path(s) || repetitive(&lower) || is_slug(s) || is_camel_case_name(s) {
+    if looks_like_code_or_path(s)
+        || repetitive(&lower)
+        || is_slug(s)
+        || is_camel_case_name(s)
+        || is_encoded_text(s)
+    {
         return false;
     }
     // Values naming a secret rather than holding one (`db-password-ref`, `my-app-secret`).
@@ -432,7 +468,7 @@ pub fn is_real_password(secret: &[u8]) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if DUMMY_VALUES.contains(&lower.as_str()) || PUBLIC_DEV_KEYS.iter().any(|k| s.starts_with(k)) {
+    if is_dummy(&lower) || PUBLIC_DEV_KEYS.iter().any(|k| s.starts_with(k)) {
         return false;
     }
     let b = s.as_bytes();
@@ -514,6 +550,10 @@ mod tests {
             "/etc/ssl/private/server.key",
             "/home/deploy/.ssh/id_rsa",
             "client_pk^server_sk",
+            "~azure.mgmt.compute.models.KeyVaultKeyReference",
+            "eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE=",
+            "eyJmb28iOiAiYmFyIn0=",
+            "Password123!",
             "../../sign/trait.SigningKey.html",
         ] {
             assert!(!is_generic_secret(bad.as_bytes()), "{bad}");
