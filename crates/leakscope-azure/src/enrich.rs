@@ -28,6 +28,8 @@ struct KnownKey {
     account: Option<String>,
     key: String,
     fingerprint: Option<String>,
+    /// Service Bus / Event Hubs policy key (`account` is then the key name).
+    service_bus: bool,
 }
 
 fn collect_keys(findings: &[Finding], ctx: &EnrichContext) -> Vec<KnownKey> {
@@ -38,6 +40,7 @@ fn collect_keys(findings: &[Finding], ctx: &EnrichContext) -> Vec<KnownKey> {
             account: Some(a.clone()),
             key: k.clone(),
             fingerprint: None,
+            service_bus: false,
         })
         .collect();
     for f in findings {
@@ -52,6 +55,17 @@ fn collect_keys(findings: &[Finding], ctx: &EnrichContext) -> Vec<KnownKey> {
                             account: Some(a.to_string()),
                             key: k.to_string(),
                             fingerprint: Some(f.fingerprint.clone()),
+                            service_bus: false,
+                        });
+                    }
+                    if let (Some(n), Some(k)) =
+                        (cs.get("SharedAccessKeyName"), cs.get("SharedAccessKey"))
+                    {
+                        out.push(KnownKey {
+                            account: Some(n.to_string()),
+                            key: k.to_string(),
+                            fingerprint: Some(f.fingerprint.clone()),
+                            service_bus: true,
                         });
                     }
                 }
@@ -60,6 +74,7 @@ fn collect_keys(findings: &[Finding], ctx: &EnrichContext) -> Vec<KnownKey> {
                 account: f.captures.get("account").cloned(),
                 key: secret.trim().to_string(),
                 fingerprint: Some(f.fingerprint.clone()),
+                service_bus: false,
             }),
             _ => {}
         }
@@ -90,8 +105,27 @@ pub fn enrich_findings(findings: &mut [Finding], ctx: &EnrichContext) {
                 }
             }
             _ => {
-                let pairs = pairs_for(&known, None);
+                // Service Bus tokens are checked against policy keys, the rest against
+                // storage keys (a connection string's embedded SAS).
+                let sb = f.kind == "azure_service_bus_sas";
+                let chosen: Vec<&KnownKey> = known.iter().filter(|k| k.service_bus == sb).collect();
+                let pairs: Vec<(String, String)> = chosen
+                    .iter()
+                    .filter_map(|k| Some((k.account.clone()?, k.key.clone())))
+                    .collect();
+                let owners: Vec<Option<String>> = chosen
+                    .iter()
+                    .filter(|k| k.account.is_some())
+                    .map(|k| k.fingerprint.clone())
+                    .collect();
                 match explain::explain(&secret, ctx.now, &pairs) {
+                    Ok(Explanation::SignedUrl(mut a)) => {
+                        a.signed_by_fingerprint =
+                            a.signed_by.and_then(|i| owners.get(i).cloned().flatten());
+                        let e = Explanation::SignedUrl(a);
+                        f.severity = e.severity();
+                        f.analysis = Some(e.to_json());
+                    }
                     Ok(e) => {
                         f.severity = e.severity();
                         f.analysis = Some(e.to_json());
@@ -108,17 +142,6 @@ fn not_credential(f: &mut Finding, why: &str) {
     f.analysis = Some(serde_json::json!({ "credential": false, "error": why }));
 }
 
-/// Candidate `(account, key)` pairs; keys without an account are tried as `fallback`'s.
-fn pairs_for(known: &[KnownKey], fallback: Option<&str>) -> Vec<(String, String)> {
-    known
-        .iter()
-        .filter_map(|k| {
-            let a = k.account.as_deref().or(fallback)?;
-            Some((a.to_string(), k.key.clone()))
-        })
-        .collect()
-}
-
 fn enrich_sas(f: &mut Finding, secret: &str, known: &[KnownKey], ctx: &EnrichContext) {
     let url = f.captures.get("url").map(String::as_str);
     let token = match sas::parse_with_url(secret, url) {
@@ -129,7 +152,7 @@ fn enrich_sas(f: &mut Finding, secret: &str, known: &[KnownKey], ctx: &EnrichCon
     let fallback = token.account().map(str::to_string);
     let mut pairs = Vec::new();
     let mut owners = Vec::new();
-    for k in known {
+    for k in known.iter().filter(|k| !k.service_bus) {
         if let Some(a) = k.account.as_deref().or(fallback.as_deref()) {
             pairs.push((a.to_string(), k.key.clone()));
             owners.push(k.fingerprint.clone());

@@ -280,7 +280,7 @@ pub fn explain(
     }
     if text.contains("SharedAccessSignature sr=") || text.contains("SharedAccessSignature%20sr=") {
         let t = text.replace("SharedAccessSignature%20", "SharedAccessSignature ");
-        if let Some(a) = other::parse_service_bus(&t, now) {
+        if let Some(a) = other::parse_service_bus(&t, now, keys) {
             return Ok(Explanation::SignedUrl(a));
         }
     }

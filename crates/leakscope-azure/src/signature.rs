@@ -152,24 +152,25 @@ pub fn verify(t: &SasToken, account: Option<&str>, key_b64: &str) -> Result<bool
         == 0)
 }
 
-/// Tries every candidate `(account, key)`; valid if any matches. Returns the index of the
-/// matching candidate. Invalid only if at least one check could be made and none matched.
+/// Tries every candidate `(account, key)`; valid if any matches, with the index of the
+/// matching candidate. Invalid only when the token names its account (URL) and a key of that
+/// account did not match: without the account, a mismatch only says "not this key".
 pub fn verify_any(t: &SasToken, keys: &[(String, String)]) -> (SignatureStatus, Option<usize>) {
-    let mut checked = false;
+    let mut checked_own_account = false;
     for (i, (acct, key)) in keys.iter().enumerate() {
-        // A key only proves anything for its own account.
-        if let Some(url_acct) = t.account() {
-            if !url_acct.eq_ignore_ascii_case(acct) {
-                continue;
-            }
-        }
+        let own = match t.account() {
+            // A key only proves anything for its own account.
+            Some(url_acct) if !url_acct.eq_ignore_ascii_case(acct) => continue,
+            Some(_) => true,
+            None => false,
+        };
         match verify(t, Some(acct), key) {
             Ok(true) => return (SignatureStatus::Valid, Some(i)),
-            Ok(false) => checked = true,
+            Ok(false) => checked_own_account |= own,
             Err(_) => {}
         }
     }
-    if checked {
+    if checked_own_account {
         (SignatureStatus::Invalid, None)
     } else {
         (SignatureStatus::Unknown, None)

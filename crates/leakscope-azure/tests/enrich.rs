@@ -200,3 +200,64 @@ fn other_clouds_are_enriched() {
     assert_eq!(c["risk"], "expired");
     assert_eq!(fs[2].severity, Severity::Info);
 }
+
+#[test]
+fn service_bus_sas_verified_against_documented_reference_and_linked() {
+    let v: serde_json::Value = serde_json::from_str(include_str!("fixtures/servicebus_sas.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let all = v["fixtures"].as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 3);
+    for f in &all {
+        let token = f["token"].as_str().unwrap_or("");
+        let name = f["key_name"].as_str().unwrap_or("").to_string();
+        let key = f["key"].as_str().unwrap_or("").to_string();
+        let e = leakscope_azure::explain(token, ctx().now, &[(name.clone(), key)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e.to_json()["signature"], "valid", "{token}");
+        let wrong = "pvPS3/oIUjYMiA4khArd8HbHkYONqJweZVwEd+H2h5c=".to_string();
+        let e = leakscope_azure::explain(token, ctx().now, &[(name, wrong)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e.to_json()["signature"], "invalid", "{token}");
+    }
+    // In a scan: the policy key comes from a connection string finding.
+    let key = all[0]["key"].as_str().unwrap_or("");
+    let conn = format!("Endpoint=sb://orders-prod.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={key}");
+    let mut fs = vec![
+        finding(
+            "azure_service_bus_sas",
+            all[0]["token"].as_str().unwrap_or(""),
+            &[],
+        ),
+        finding("azure_connection_string", &conn, &[]),
+    ];
+    enrich_findings(&mut fs, &ctx());
+    let a = fs[0].analysis.clone().unwrap_or_default();
+    assert_eq!(a["signature"], "valid");
+    assert_eq!(a["signed_by_fingerprint"], fs[1].fingerprint.as_str());
+}
+
+#[test]
+fn bare_sas_without_account_is_unknown_not_invalid_for_other_accounts_keys() {
+    // No URL: a key of some other account failing says nothing about this token.
+    let mut fs = vec![finding("azure_sas", &signed_query(), &[])];
+    let mut c = ctx();
+    c.account_keys.push((
+        "otheracct".into(),
+        "pvPS3/oIUjYMiA4khArd8HbHkYONqJweZVwEd+H2h5Cd8dHF6nPaDgpCdwwPUS9OQmBr/0v0PDdpZzojmd6W/w=="
+            .into(),
+    ));
+    enrich_findings(&mut fs, &c);
+    assert_eq!(
+        fs[0].analysis.as_ref().map(|a| a["signature"].clone()),
+        Some("unknown".into())
+    );
+    // ...but the right account's key proves it even without a URL.
+    let mut fs = vec![finding("azure_sas", &signed_query(), &[])];
+    let mut c = ctx();
+    c.account_keys.push(("stprod01".into(), KEY.into()));
+    enrich_findings(&mut fs, &c);
+    assert_eq!(
+        fs[0].analysis.as_ref().map(|a| a["signature"].clone()),
+        Some("valid".into())
+    );
+}
