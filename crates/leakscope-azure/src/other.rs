@@ -152,7 +152,8 @@ fn bucket_object(
     vhost_marker: &str,
 ) -> (Option<String>, Option<String>) {
     let bucket = match host.find(vhost_marker) {
-        Some(i) if i > 0 => Some(host[..i - 1].to_string()),
+        // `get` rather than slicing: the byte before the marker may sit inside a multi-byte char.
+        Some(i) if i > 0 => host.get(..i - 1).map(str::to_string),
         _ => {
             if segs.is_empty() {
                 None

@@ -25,6 +25,14 @@ proptest! {
     }
 
     #[test]
+    fn signed_urls_with_unicode_hosts(host in "\\PC{0,12}", path in "\\PC{0,12}") {
+        all(&format!("https://{host}s3.amazonaws.com/{path}?X-Amz-Credential=A/2&X-Amz-Signature=x"));
+        all(&format!("https://{host}storage.googleapis.com/{path}?GoogleAccessId=a&Signature=b&Expires=1"));
+        all(&format!("https://{host}.blob.core.windows.net/{path}?sv=2020-02-10&sr=b&sig=T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k%3D"));
+        all(&format!("SharedAccessSignature sr={host}&sig={path}&se=1&skn=k"));
+    }
+
+    #[test]
     fn sas_shaped_strings(
         parts in proptest::collection::vec(
             ("(sv|ss|srt|sp|st|se|sip|spr|sr|si|tn|spk|epk|ske|skoid|sdd|[a-z]{1,4})", "[a-zA-Z0-9%:+/=,.\\-]{0,40}"),
