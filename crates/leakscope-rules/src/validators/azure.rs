@@ -124,6 +124,8 @@ pub fn is_sas_query(secret: &[u8]) -> bool {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         match k.to_ascii_lowercase().as_str() {
             "sig" => sig_ok = is_sas_signature(v),
+            // Service Bus tokens also carry `sr` and `sig`, but `sr` is a URI there.
+            "sr" if !matches!(v, "b" | "bs" | "bv" | "c" | "d" | "s" | "f") => return false,
             "sv" | "se" | "sp" | "sr" | "si" | "ss" | "srt" | "tn" | "skoid" => has_param = true,
             _ => {}
         }
@@ -183,6 +185,9 @@ mod tests {
             b"foo=1&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D"
         ));
         assert!(!is_sas_query(b"sv=2022-11-02&sig=c2hvcnQ%3D"));
+        assert!(!is_sas_query(
+            b"sr=https%3A%2F%2Fns.servicebus.windows.net%2Fq&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D&se=1893456000&skn=k"
+        ));
     }
 
     #[test]
