@@ -85,7 +85,9 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "generic_secret" => no_arg(Validator::new(spec, extra_a::is_generic_secret)),
         "real_password" => no_arg(Validator::new(spec, extra_a::is_real_password)),
         "azure_storage_key" => no_arg(Validator::new(spec, azure::is_storage_account_key)),
-        "azure_identifiable_storage_key" => no_arg(Validator::new(spec, azure::is_identifiable_storage_key)),
+        "azure_identifiable_storage_key" => {
+            no_arg(Validator::new(spec, azure::is_identifiable_storage_key))
+        }
         "azure_sas" => no_arg(Validator::new(spec, azure::is_sas_query)),
         "azure_connection_string" => no_arg(Validator::new(spec, azure::is_connection_string)),
         "base64_bytes" => {
