@@ -23,6 +23,10 @@ pub enum SasError {
     UnknownResourceType(char),
     #[error("`sr={0}` is not a known signed resource")]
     UnknownSignedResource(String),
+    #[error("`st` ({start}) is after `se` ({expiry}): the token can never be valid")]
+    StartAfterExpiry { start: String, expiry: String },
+    #[error("`sv={0}` is not a service version (YYYY-MM-DD)")]
+    BadVersion(String),
     #[error("parameter `{0}` is given twice with different values")]
     Duplicate(String),
     #[error("no SAS parameters besides `sig` (need at least `sv`, `sp`, `se`, `si` or `sr`)")]

@@ -285,6 +285,25 @@ fn from_pairs(pairs: Vec<(String, String)>, url: Option<UrlInfo>) -> Result<SasT
     };
     let start = time("st")?;
     let expiry = time("se")?;
+    if let (Some(s), Some(e)) = (start, expiry) {
+        if s > e {
+            return Err(SasError::StartAfterExpiry {
+                start: crate::time::rfc3339(s),
+                expiry: crate::time::rfc3339(e),
+            });
+        }
+    }
+    if let Some(v) = get("sv") {
+        // Versions are dates; the layout of the string-to-sign is chosen by comparing them.
+        let ok = v.len() == 10
+            && v.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !ok {
+            return Err(SasError::BadVersion(v.to_string()));
+        }
+    }
     let key_expiry = time("ske")?;
     time("skt")?;
 

@@ -152,6 +152,16 @@ fn lookalikes_are_not_credentials() {
         Err(SasError::BadDate { param: "se", .. })
     ));
     assert!(matches!(
+        parse_sas(&format!(
+            "sv=2019-12-12&sr=b&sp=r&st=2030-01-02&se=2030-01-01&sig={SIG}"
+        )),
+        Err(SasError::StartAfterExpiry { .. })
+    ));
+    assert!(matches!(
+        parse_sas(&format!("sv=latest&sr=b&sp=r&sig={SIG}")),
+        Err(SasError::BadVersion(_))
+    ));
+    assert!(matches!(
         parse_sas(&format!("sv=2019-12-12&sr=b&sp=rq&sig={SIG}")),
         Err(SasError::UnknownPermission { letter: 'q', .. })
     ));
