@@ -9,6 +9,7 @@
 #   KINGFISHER_BIN  kingfisher binary (default: installs kingfisher-bin 2.14.* into bench/work/venv)
 #   RUNS            timed runs per tool, best wall time kept (default 2)
 #   SKIP_LEAKSCOPE=1 / SKIP_KINGFISHER=1 / SKIP_RG=1   leave a tool out
+#   WAIT_IDLE=1     wait (up to 10 min) for the load average to fall below 1 before measuring
 #
 # Prints a markdown table (wall time, MB/s, peak RSS, findings) and the
 # leakscope/kingfisher throughput ratio. Raw outputs and /usr/bin/time logs are
@@ -82,7 +83,8 @@ log "corpus: $BYTES bytes in $FILES files; warming the page cache (one cat pass)
 find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
 
 # ---------------------------------------------------------------- timing helpers
-# timed NAME RUN CMD... : runs CMD under /usr/bin/time -v; sets T_WALL (s), T_RSS (KiB), T_RC.
+# timed NAME RUN CMD... : runs CMD under /usr/bin/time -v; sets T_WALL (s), T_RSS (KiB),
+# T_CPU (CPU share, e.g. 190%: well below THREADS*100% means the cores were contended), T_RC.
 timed() {
     local name="$1" run="$2"
     shift 2
@@ -92,61 +94,70 @@ timed() {
     T_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {
         n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$tf")
     T_RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
+    T_CPU=$(awk -F': ' '/Percent of CPU this job got/ {print $2}' "$tf")
     [[ -n "$T_WALL" && -n "$T_RSS" ]] || die "$name: could not read $tf (stderr in $ef)"
 }
 
-# bench_tool NAME OKCODES OUTFILE-PLACEHOLDER-CMD...
+# bench_once NAME RUN OKCODES CMD...
 # The command contains the literal word @OUT@ where the output file goes. Run 1 writes
 # to a file (kept for finding counts), later runs to /dev/null; the best wall time wins.
-declare -A WALL RSS RC
-bench_tool() {
-    local name="$1" okcodes="$2"
-    shift 2
-    local run best="" best_rss="" cmd=() a out
-    for ((run = 1; run <= RUNS; run++)); do
-        if ((run == 1)); then out="$RESULTS/$name.out"; else out=/dev/null; fi
-        cmd=()
-        for a in "$@"; do [[ "$a" == @OUT@ ]] && cmd+=("$out") || cmd+=("$a"); done
-        log "$name run $run/$RUNS: ${cmd[*]}"
-        timed "$name" "$run" "${cmd[@]}"
-        log "  -> ${T_WALL}s, peak ${T_RSS} KiB, exit $T_RC"
-        if [[ " $okcodes " != *" $T_RC "* ]]; then
-            log "WARNING: $name exited with $T_RC; stderr tail:"
-            tail -n 5 "$RESULTS/$name.run$run.stderr" >&2 || true
-        fi
-        if [[ -z "$best" ]] || awk -v a="$T_WALL" -v b="$best" 'BEGIN {exit !(a < b)}'; then
-            best="$T_WALL" best_rss="$T_RSS"
-        fi
-        RC[$name]="$T_RC"
-    done
-    WALL[$name]="$best"
-    RSS[$name]="$best_rss"
+# Runs are interleaved (tool A, B, C, A, B, C, ...) so that a burst of load from other
+# processes does not penalise only one tool.
+declare -A WALL RSS CPU RC
+bench_once() {
+    local name="$1" run="$2" okcodes="$3"
+    shift 3
+    local cmd=() a out
+    if ((run == 1)); then out="$RESULTS/$name.out"; else out=/dev/null; fi
+    for a in "$@"; do [[ "$a" == @OUT@ ]] && cmd+=("$out") || cmd+=("$a"); done
+    log "$name run $run/$RUNS: ${cmd[*]}"
+    timed "$name" "$run" "${cmd[@]}"
+    log "  -> ${T_WALL}s, peak ${T_RSS} KiB, CPU $T_CPU, exit $T_RC"
+    if [[ " $okcodes " != *" $T_RC "* ]]; then
+        log "WARNING: $name exited with $T_RC; stderr tail:"
+        tail -n 5 "$RESULTS/$name.run$run.stderr" >&2 || true
+    fi
+    if [[ -z "${WALL[$name]:-}" ]] || awk -v a="$T_WALL" -v b="${WALL[$name]}" 'BEGIN {exit !(a < b)}'; then
+        WALL[$name]="$T_WALL" RSS[$name]="$T_RSS" CPU[$name]="$T_CPU"
+    fi
+    RC[$name]="$T_RC"
 }
-
-LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-log "load average before measuring: $LOAD_BEFORE (nproc $(nproc))"
-
-if [[ -n "$LEAKSCOPE" ]]; then
-    bench_tool leakscope "0 1" \
-        "$LEAKSCOPE" scan --format jsonl -j "$THREADS" -o @OUT@ "$CORPUS"
-fi
 
 if [[ -n "$KINGFISHER" ]]; then
     log "kingfisher: warm-up on corpus/planted (compiles the rule cache; not timed)"
     "$KINGFISHER" scan --no-validate --no-update-check -j "$THREADS" --format jsonl \
         -o "$RESULTS/kingfisher.planted.out" "$CORPUS/planted" >/dev/null 2>&1 || true
-    bench_tool kingfisher "0 200 205" \
-        "$KINGFISHER" scan --no-validate --no-update-check -j "$THREADS" --format jsonl \
-        -o @OUT@ "$CORPUS"
 fi
-
 RG_KEYWORDS=(AKIA AccountKey 'sig=' ghp_ xox 'PRIVATE KEY')
-if [[ "${SKIP_RG:-0}" != 1 ]]; then
-    rg_args=(-c -uuu --no-messages -j "$THREADS")
-    for k in "${RG_KEYWORDS[@]}"; do rg_args+=(-e "$k"); done
-    # rg exits 1 when nothing matches; the count output goes to @OUT@ via a shell.
-    bench_tool ripgrep "0 1" sh -c 'exec "$@" >"$0"' @OUT@ rg "${rg_args[@]}" "$CORPUS"
+rg_args=(-c -uuu --no-messages -j "$THREADS")
+for k in "${RG_KEYWORDS[@]}"; do rg_args+=(-e "$k"); done
+
+if [[ "${WAIT_IDLE:-0}" == 1 ]]; then
+    # wait (up to 10 min) for the 1-minute load average to drop below 1
+    for ((i = 0; i < 60; i++)); do
+        awk '{exit !($1 < 1.0)}' /proc/loadavg && break
+        ((i == 0)) && log "WAIT_IDLE=1: waiting for load average < 1 (now $(cut -d' ' -f1 /proc/loadavg))"
+        sleep 10
+    done
 fi
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average before measuring: $LOAD_BEFORE (nproc $(nproc))"
+
+for ((run = 1; run <= RUNS; run++)); do
+    if [[ -n "$LEAKSCOPE" ]]; then
+        bench_once leakscope "$run" "0 1" \
+            "$LEAKSCOPE" scan --format jsonl -j "$THREADS" -o @OUT@ "$CORPUS"
+    fi
+    if [[ -n "$KINGFISHER" ]]; then
+        bench_once kingfisher "$run" "0 200 205" \
+            "$KINGFISHER" scan --no-validate --no-update-check -j "$THREADS" --format jsonl \
+            -o @OUT@ "$CORPUS"
+    fi
+    if [[ "${SKIP_RG:-0}" != 1 ]]; then
+        # rg exits 1 when nothing matches; its count output goes to @OUT@ via a shell.
+        bench_once ripgrep "$run" "0 1" sh -c 'exec "$@" >"$0"' @OUT@ rg "${rg_args[@]}" "$CORPUS"
+    fi
+done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- findings + planted spot-check
@@ -191,8 +202,8 @@ REPORT="$RESULTS/report-j$THREADS.md"
         "$BYTES" "$(awk -v b="$BYTES" 'BEGIN {print b / 1e9}')" "$FILES" "$RUNS"
     printf 'Machine: %s, %d cores; load average before %s, after %s.\n\n' \
         "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" "$(nproc)" "$LOAD_BEFORE" "$LOAD_AFTER"
-    printf '| tool | threads | wall (s) | MB/s | peak RSS (MiB) | findings | planted files found |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|\n'
+    printf '| tool | threads | wall (s) | CPU | MB/s | peak RSS (MiB) | findings | planted files found |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
     for t in leakscope kingfisher ripgrep; do
         [[ -n "${WALL[$t]:-}" ]] || continue
         case $t in
@@ -200,7 +211,7 @@ REPORT="$RESULTS/report-j$THREADS.md"
             kingfisher) label="kingfisher $("$KINGFISHER" --version 2>/dev/null | awk '{print $NF}')" ;;
             ripgrep) label="ripgrep $(rg --version | awk 'NR == 1 {print $2}') (ceiling: \`rg -c\`, 6 keywords)" ;;
         esac
-        printf '| %s | %d | %.2f | %s | %s | %s | %s |\n' "$label" "$THREADS" "${WALL[$t]}" \
+        printf '| %s | %d | %.2f | %s | %s | %s | %s | %s |\n' "$label" "$THREADS" "${WALL[$t]}" "${CPU[$t]}" \
             "$(mbps "${WALL[$t]}")" "$(mib "${RSS[$t]}")" "${FINDINGS[$t]}" "${PLANTED[$t]}"
     done
     echo
