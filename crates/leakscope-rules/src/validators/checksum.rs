@@ -25,7 +25,10 @@ fn prefixed_crc(secret: &[u8], prefix_len: usize) -> bool {
 
 /// `gh[pousr]_` + 30 random + 6 checksum characters.
 pub fn github(secret: &[u8]) -> bool {
-    secret.len() == 40 && secret.starts_with(b"gh") && secret.get(3) == Some(&b'_') && prefixed_crc(secret, 4)
+    secret.len() == 40
+        && secret.starts_with(b"gh")
+        && secret.get(3) == Some(&b'_')
+        && prefixed_crc(secret, 4)
 }
 
 /// `npm_` + 30 random + 6 checksum characters.

@@ -6,6 +6,8 @@ pub mod azure;
 mod base64len;
 mod checksum;
 mod extra_a;
+mod extra_b;
+mod extra_c;
 mod jwt;
 mod pem;
 
@@ -23,7 +25,9 @@ pub struct Validator {
 
 impl fmt::Debug for Validator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Validator").field("name", &self.name).finish()
+        f.debug_struct("Validator")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -45,7 +49,14 @@ impl Validator {
 }
 
 /// Names of all validators with a one-line description, for docs and `rules list`.
-pub const CATALOGUE: &[(&str, &str)] = &[
+pub fn catalogue() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    CATALOGUE
+        .iter()
+        .chain(extra_b::CATALOGUE)
+        .chain(extra_c::CATALOGUE)
+}
+
+const CATALOGUE: &[(&str, &str)] = &[
     ("github_checksum", "GitHub token: base62 CRC-32 of the random part in the last 6 characters"),
     ("npm_checksum", "npm token: base62 CRC-32 of the random part in the last 6 characters"),
     ("base64_bytes:N", "decodes as base64 (standard or URL-safe, padding optional) to exactly N bytes"),
@@ -80,7 +91,9 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "pem_private_key" => no_arg(Validator::new(spec, pem::is_pem_private_key)),
         "bech32" => no_arg(Validator::new(spec, extra_a::is_bech32)),
         "pgp_private_key" => no_arg(Validator::new(spec, extra_a::is_pgp_private_key)),
-        "base64_pem_private_key" => no_arg(Validator::new(spec, extra_a::is_base64_pem_private_key)),
+        "base64_pem_private_key" => {
+            no_arg(Validator::new(spec, extra_a::is_base64_pem_private_key))
+        }
         "basic_auth" => no_arg(Validator::new(spec, extra_a::is_basic_auth)),
         "generic_secret" => no_arg(Validator::new(spec, extra_a::is_generic_secret)),
         "real_password" => no_arg(Validator::new(spec, extra_a::is_real_password)),
@@ -91,18 +104,24 @@ pub fn lookup(spec: &str) -> Result<Validator, String> {
         "azure_sas" => no_arg(Validator::new(spec, azure::is_sas_query)),
         "azure_connection_string" => no_arg(Validator::new(spec, azure::is_connection_string)),
         "base64_bytes" => {
-            let n: usize = arg
-                .and_then(|a| a.parse().ok())
-                .ok_or_else(|| "validator `base64_bytes` needs a byte count, e.g. `base64_bytes:64`".to_string())?;
-            Ok(Validator::new(spec, move |s| base64len::decoded_len(s) == Some(n)))
+            let n: usize = arg.and_then(|a| a.parse().ok()).ok_or_else(|| {
+                "validator `base64_bytes` needs a byte count, e.g. `base64_bytes:64`".to_string()
+            })?;
+            Ok(Validator::new(spec, move |s| {
+                base64len::decoded_len(s) == Some(n)
+            }))
         }
-        _ => Err(format!(
-            "unknown validator `{name}` (known: {})",
-            CATALOGUE
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        _ => {
+            if let Some(f) = extra_b::lookup(name) {
+                return no_arg(Validator::new(spec, f));
+            }
+            if let Some(f) = extra_c::lookup(name) {
+                return no_arg(Validator::new(spec, f));
+            }
+            Err(format!(
+                "unknown validator `{name}` (known: {})",
+                catalogue().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ))
+        }
     }
 }
