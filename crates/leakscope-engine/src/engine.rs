@@ -89,8 +89,10 @@ impl Engine {
         for m in raw {
             matches.push(m);
         }
-        matches.sort_by(|a, b| (a.start, a.rule, a.end).cmp(&(b.start, b.rule, b.end)));
-        let dropped = matches.len().saturating_sub(self.limits.max_findings_per_blob);
+        matches.sort_by_key(|m| (m.start, m.rule, m.end));
+        let dropped = matches
+            .len()
+            .saturating_sub(self.limits.max_findings_per_blob);
         matches.truncate(self.limits.max_findings_per_blob);
         let mut index = LineIndex::new(bytes);
         for m in &mut matches {
@@ -179,7 +181,11 @@ impl Engine {
             let Some(m) = rule.regex.captures_read_at(&mut locs, hay, at) else {
                 break;
             };
-            at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
             let (s, e) = match secret_group(rule, &locs) {
                 Some(r) => r,
                 None => (m.start(), m.end()),

@@ -31,10 +31,16 @@ fn walks_files_skips_git_dir_and_reports_symlinks() {
     let (files, skips) = collect(&[root.to_path_buf()], &WalkOptions::default());
     let rel: Vec<String> = files
         .iter()
-        .map(|f| f.strip_prefix(&root.display().to_string()).unwrap().to_string())
+        .map(|f| {
+            f.strip_prefix(&root.display().to_string())
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(rel, vec!["/.env", "/a/b/c.txt"]);
-    assert!(skips.iter().any(|(p, r)| p.ends_with("loop") && *r == SkipReason::Symlink));
+    assert!(skips
+        .iter()
+        .any(|(p, r)| p.ends_with("loop") && *r == SkipReason::Symlink));
 }
 
 #[test]
@@ -50,18 +56,26 @@ fn following_symlinks_detects_loops_instead_of_hanging() {
     };
     let (files, skips) = collect(&[root.to_path_buf()], &opts);
     assert_eq!(files.len(), 1);
-    assert!(skips.iter().any(|(_, r)| *r == SkipReason::SymlinkLoop), "{skips:?}");
+    assert!(
+        skips.iter().any(|(_, r)| *r == SkipReason::SymlinkLoop),
+        "{skips:?}"
+    );
 }
 
 #[test]
 fn fifos_are_skipped_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let (files, skips) = collect(&[dir.path().to_path_buf()], &WalkOptions::default());
     assert!(files.is_empty());
-    assert!(skips.iter().any(|(p, r)| p.ends_with("pipe") && *r == SkipReason::SpecialFile));
+    assert!(skips
+        .iter()
+        .any(|(p, r)| p.ends_with("pipe") && *r == SkipReason::SpecialFile));
 }
 
 #[test]
@@ -76,7 +90,9 @@ fn excludes_and_missing_inputs() {
     let (files, _) = collect(&[dir.path().to_path_buf()], &opts);
     assert_eq!(files.len(), 1);
     assert!(files[0].ends_with("app.js"));
-    let missing = walk(&[dir.path().join("nope")], &WalkOptions::default(), || |_| {});
+    let missing = walk(&[dir.path().join("nope")], &WalkOptions::default(), || {
+        |_| {}
+    });
     assert!(missing.is_err());
 }
 
@@ -87,7 +103,7 @@ fn oversized_files_are_not_read() {
     let f = std::fs::File::create(&p).unwrap();
     f.set_len(2 * 1024 * 1024 * 1024).unwrap(); // sparse 2 GiB
     let entries = Mutex::new(Vec::new());
-    walk(&[p.clone()], &WalkOptions::default(), || {
+    walk(std::slice::from_ref(&p), &WalkOptions::default(), || {
         |ev| {
             if let WalkEvent::File(f) = ev {
                 entries.lock().unwrap().push(f)

@@ -62,12 +62,18 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<i32> {
                 println!("{}: {} rules OK", file.display(), set.len());
                 Ok(0)
             } else {
-                println!("{}: {} of {} rules have failing examples", file.display(), {
-                    let mut ids: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
-                    ids.sort_unstable();
-                    ids.dedup();
-                    ids.len()
-                }, set.len());
+                println!(
+                    "{}: {} of {} rules have failing examples",
+                    file.display(),
+                    {
+                        let mut ids: Vec<&str> =
+                            failures.iter().map(|f| f.rule_id.as_str()).collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids.len()
+                    },
+                    set.len()
+                );
                 Ok(1)
             }
         }

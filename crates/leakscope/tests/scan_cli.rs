@@ -37,21 +37,37 @@ fn finds_the_incident_sas_in_a_readme() {
     incident_tree(dir.path());
     let out = leakscope()
         .current_dir(dir.path())
-        .args(["scan", "--format", "jsonl", "--now", "2023-06-01T00:00:00Z", "."])
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--now",
+            "2023-06-01T00:00:00Z",
+            ".",
+        ])
         .assert()
         .code(1)
         .get_output()
         .stdout
         .clone();
     let findings = jsonl(&out);
-    let sas: Vec<_> = findings.iter().filter(|f| f["kind"] == "azure_sas").collect();
+    let sas: Vec<_> = findings
+        .iter()
+        .filter(|f| f["kind"] == "azure_sas")
+        .collect();
     assert_eq!(sas.len(), 1, "{findings:#?}");
     let f = sas[0];
     assert_eq!(f["path"], "./docs/README.md");
     assert_eq!(f["line"], 4);
-    assert!(f.get("secret").is_none(), "secret must be redacted by default");
+    assert!(
+        f.get("secret").is_none(),
+        "secret must be redacted by default"
+    );
     let red = f["secret_redacted"].as_str().unwrap();
-    assert!(red.contains("sig=REDACTED") && !red.contains("T2b8mYHY"), "{red}");
+    assert!(
+        red.contains("sig=REDACTED") && !red.contains("T2b8mYHY"),
+        "{red}"
+    );
     assert_eq!(f["fingerprint"].as_str().unwrap().len(), 64);
     assert!(f["decoders"].as_array().unwrap().is_empty());
 }
@@ -79,7 +95,12 @@ fn exit_codes_follow_fail_on_and_min_severity() {
     // Nothing at all: exit 0.
     let clean = tempfile::tempdir().unwrap();
     std::fs::write(clean.path().join("a.txt"), "nothing here").unwrap();
-    leakscope().args(["scan", "-q"]).arg(clean.path()).assert().code(0).stdout(predicate::str::contains("No findings."));
+    leakscope()
+        .args(["scan", "-q"])
+        .arg(clean.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No findings."));
     // A finding below --fail-on: reported, exit 0; at or above it: exit 1.
     let rules = dir.path().join("low.toml");
     std::fs::write(
@@ -109,7 +130,13 @@ examples = ["lowtok_a1b2c3d4e5f6"]
         .stdout
         .clone();
     assert_eq!(jsonl(&out).len(), 1);
-    leakscope().args(base).args(["--fail-on", "low", "--rules"]).arg(&rules).arg(&target).assert().code(1);
+    leakscope()
+        .args(base)
+        .args(["--fail-on", "low", "--rules"])
+        .arg(&rules)
+        .arg(&target)
+        .assert()
+        .code(1);
     // Below --min-severity: not reported at all.
     leakscope()
         .args(base)
@@ -120,9 +147,20 @@ examples = ["lowtok_a1b2c3d4e5f6"]
         .code(0)
         .stdout(predicate::str::is_empty());
     // Usage errors: exit 2.
-    leakscope().args(["scan", "--fail-on", "severe", "."]).assert().code(2);
-    leakscope().args(["scan", "--now", "yesterday", "."]).assert().code(2).stderr(predicate::str::contains("RFC 3339"));
-    leakscope().args(["scan", "/definitely/not/here"]).assert().code(2).stderr(predicate::str::contains("does not exist"));
+    leakscope()
+        .args(["scan", "--fail-on", "severe", "."])
+        .assert()
+        .code(2);
+    leakscope()
+        .args(["scan", "--now", "yesterday", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("RFC 3339"));
+    leakscope()
+        .args(["scan", "/definitely/not/here"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
 }
 
 #[test]
@@ -139,28 +177,50 @@ fn garbage_never_crashes_and_skips_are_reported() {
         junk.push(x as u8);
     }
     std::fs::write(root.join("random.bin"), &junk).unwrap();
-    std::fs::write(root.join("bad.txt"), b"\xff\xfe\x80 not utf-8 sig= %3D \\u00 &amp; \xc3").unwrap();
+    std::fs::write(
+        root.join("bad.txt"),
+        b"\xff\xfe\x80 not utf-8 sig= %3D \\u00 &amp; \xc3",
+    )
+    .unwrap();
     // A 2 GiB sparse file, over the default size cap.
-    std::fs::File::create(root.join("sparse.img")).unwrap().set_len(2 << 30).unwrap();
+    std::fs::File::create(root.join("sparse.img"))
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
     // Deep directories.
     let mut deep = root.to_path_buf();
     for i in 0..120 {
         deep.push(format!("d{i}"));
     }
     std::fs::create_dir_all(&deep).unwrap();
-    std::fs::write(deep.join("deep.env"), format!("SAS_URL=https://a.blob.core.windows.net/c?{INCIDENT_SAS}\n")).unwrap();
+    std::fs::write(
+        deep.join("deep.env"),
+        format!("SAS_URL=https://a.blob.core.windows.net/c?{INCIDENT_SAS}\n"),
+    )
+    .unwrap();
     // A symlink loop.
     std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
     let assert = leakscope()
-        .args(["scan", "--follow-symlinks", "--verbose", "--format", "jsonl"])
+        .args([
+            "scan",
+            "--follow-symlinks",
+            "--verbose",
+            "--format",
+            "jsonl",
+        ])
         .arg(root)
         .assert()
         .code(1);
     let out = assert.get_output();
     let findings = jsonl(&out.stdout);
-    assert!(findings.iter().any(|f| f["path"].as_str().unwrap().ends_with("d119/deep.env")));
+    assert!(findings
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("d119/deep.env")));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("sparse.img") && stderr.contains("over the"), "{stderr}");
+    assert!(
+        stderr.contains("sparse.img") && stderr.contains("over the"),
+        "{stderr}"
+    );
     assert!(stderr.contains("symbolic link loop"), "{stderr}");
     // Human summary groups the skips.
     leakscope()
@@ -188,7 +248,14 @@ fn sarif_output_is_well_formed() {
     incident_tree(dir.path());
     let out = leakscope()
         .current_dir(dir.path())
-        .args(["scan", "--format", "sarif", "--now", "2023-06-01T00:00:00Z", "."])
+        .args([
+            "scan",
+            "--format",
+            "sarif",
+            "--now",
+            "2023-06-01T00:00:00Z",
+            ".",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -200,7 +267,10 @@ fn sarif_output_is_well_formed() {
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     let r = &results[0];
-    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "docs/README.md");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "docs/README.md"
+    );
     let idx = r["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], r["ruleId"]);
     assert!(!String::from_utf8_lossy(&out).contains("T2b8mYHY"));
@@ -209,7 +279,11 @@ fn sarif_output_is_well_formed() {
 #[test]
 fn output_file_and_custom_rules() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("app.cfg"), "internal = acme_live_Q8v2LmN4pR7sT1vX3yB5dF9h\n").unwrap();
+    std::fs::write(
+        dir.path().join("app.cfg"),
+        "internal = acme_live_Q8v2LmN4pR7sT1vX3yB5dF9h\n",
+    )
+    .unwrap();
     let rules = dir.path().join("acme.toml");
     std::fs::write(
         &rules,
@@ -228,7 +302,14 @@ negative_examples = ["k = acme_test_Q8v2LmN4pR7sT1vX3yB5dF9h"]
     .unwrap();
     let report = dir.path().join("out.json");
     leakscope()
-        .args(["scan", "-q", "--format", "json", "--no-builtin-rules", "--rules"])
+        .args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--no-builtin-rules",
+            "--rules",
+        ])
         .arg(&rules)
         .arg("-o")
         .arg(&report)
@@ -239,7 +320,12 @@ negative_examples = ["k = acme_test_Q8v2LmN4pR7sT1vX3yB5dF9h"]
     assert_eq!(v[0]["rule_id"], "acme.live_key");
     assert_eq!(v[0]["severity"], "critical");
     assert_eq!(v[0]["column"], 12);
-    leakscope().args(["rules", "check"]).arg(&rules).assert().code(0).stdout(predicate::str::contains("1 rules OK"));
+    leakscope()
+        .args(["rules", "check"])
+        .arg(&rules)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 rules OK"));
 }
 
 #[test]
@@ -265,9 +351,167 @@ negative_examples = ["xy_1234"]
         .arg(&bad)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("positive example found nothing").and(predicate::str::contains("negative example matched")));
+        .stdout(
+            predicate::str::contains("positive example found nothing")
+                .and(predicate::str::contains("negative example matched")),
+        );
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "[[rules]]\nid = 3\n").unwrap();
-    leakscope().args(["rules", "check"]).arg(&broken).assert().code(2).stderr(predicate::str::contains("not a valid rule file"));
-    leakscope().args(["rules", "list"]).assert().code(0).stdout(predicate::str::contains("azure.storage.sas"));
+    leakscope()
+        .args(["rules", "check"])
+        .arg(&broken)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid rule file"));
+    leakscope()
+        .args(["rules", "list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("azure.storage.sas"));
+}
+
+fn models_fixture(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../leakscope-models/tests/fixtures")
+        .join(rel)
+}
+
+#[test]
+fn incident_sas_carries_its_blast_radius() {
+    let dir = tempfile::tempdir().unwrap();
+    incident_tree(dir.path());
+    let out = leakscope()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--now",
+            "2023-06-01T00:00:00Z",
+            ".",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = jsonl(&out);
+    let f = findings
+        .iter()
+        .find(|f| f["kind"] == "azure_sas")
+        .expect("azure_sas finding");
+    let a = &f["analysis"];
+    assert_eq!(a["kind"], "account", "{a:#}");
+    assert_eq!(a["risk"], "critical", "{a:#}");
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(a["expiry"], "2051-10-06T07:09:59Z");
+    let perms: Vec<&str> = a["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(
+        perms.contains(&"write") && perms.contains(&"delete"),
+        "{perms:?}"
+    );
+}
+
+#[test]
+fn connection_string_with_sas_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("appsettings.json"),
+        format!(
+            "{{\n  \"Storage\": \"BlobEndpoint=https://contosodata7.blob.core.windows.net/;SharedAccessSignature={INCIDENT_SAS}\"\n}}\n"
+        ),
+    )
+    .unwrap();
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl", "--now", "2023-06-01T00:00:00Z"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = jsonl(&out);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["line"], 2);
+}
+
+#[test]
+fn malicious_models_are_findings_even_above_the_size_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        models_fixture("malicious/os_system_p1.pkl"),
+        dir.path().join("model.ckpt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        models_fixture("benign/checkpoint_dict.pt"),
+        dir.path().join("weights.pt"),
+    )
+    .unwrap();
+    let scan = |extra: &[&str]| {
+        let out = leakscope()
+            .args(["scan", "--format", "jsonl"])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        (out.status.code(), jsonl(&out.stdout))
+    };
+
+    let (code, findings) = scan(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f["kind"], "model_code_execution");
+    assert_eq!(f["rule_id"], "model.code_execution");
+    assert_eq!(f["severity"], "critical");
+    assert!(f["path"].as_str().unwrap().ends_with("model.ckpt"));
+    assert_eq!(f["analysis"]["verdict"], "malicious");
+    assert_eq!(f["analysis"]["format"], "pickle");
+    let globals = f["analysis"]["globals"].to_string();
+    assert!(globals.contains("system"), "{globals}");
+
+    // Too large to scan for secrets, still analysed as a model (and reported as skipped).
+    let (code, findings) = scan(&["--max-file-size", "16"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "model_code_execution");
+
+    let (code, findings) = scan(&["--no-models"]);
+    assert_eq!(code, Some(0));
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn model_policy_flag_errors_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        models_fixture("malicious/os_system_p1.pkl"),
+        dir.path().join("model.pkl"),
+    )
+    .unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "[deny]\nglobals = [\"collections.OrderedDict\"]\n").unwrap();
+    leakscope()
+        .args(["scan", "--policy"])
+        .arg(&policy)
+        .arg("--no-models")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--no-models"));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[deny\n").unwrap();
+    leakscope()
+        .args(["scan", "--policy"])
+        .arg(&bad)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("model policy file"));
 }

@@ -71,6 +71,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_models: bool,
 
+    /// Model policy file extending the built-in allow/deny lists (TOML:
+    /// `[allow] globals = [...]`, `[deny] globals = [...]`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_models")]
+    pub policy: Option<PathBuf>,
+
     /// An Azure Storage account key for offline SAS signature checks: NAME=BASE64KEY
     /// (repeatable).
     #[arg(long = "account-key", value_name = "NAME=KEY")]
@@ -97,15 +102,16 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse().map_err(|e: leakscope_core::ParseLevelError| e.to_string())
+    s.parse()
+        .map_err(|e: leakscope_core::ParseLevelError| e.to_string())
 }
 
 impl ScanArgs {
     pub fn now(&self) -> anyhow::Result<jiff::Timestamp> {
         match &self.now {
-            Some(s) => s
-                .parse()
-                .with_context(|| format!("--now `{s}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z")),
+            Some(s) => s.parse().with_context(|| {
+                format!("--now `{s}` is not an RFC 3339 time such as 2026-01-31T12:00:00Z")
+            }),
             None => Ok(jiff::Timestamp::now()),
         }
     }
@@ -125,6 +131,18 @@ impl ScanArgs {
         Ok(set)
     }
 
+    /// The model policy, or `None` with `--no-models`.
+    pub fn model_policy(&self) -> anyhow::Result<Option<leakscope_models::Policy>> {
+        if self.no_models {
+            return Ok(None);
+        }
+        Ok(Some(match &self.policy {
+            Some(p) => leakscope_models::Policy::builtin_with_file(p)
+                .with_context(|| format!("model policy file {}", p.display()))?,
+            None => leakscope_models::Policy::builtin(),
+        }))
+    }
+
     pub fn thread_count(&self) -> usize {
         match self.threads {
             Some(n) if n > 0 => n,
@@ -136,7 +154,9 @@ impl ScanArgs {
         match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => {
+                is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         }
     }
 
@@ -146,7 +166,12 @@ impl ScanArgs {
             .map(|s| {
                 s.split_once('=')
                     .map(|(n, k)| (n.to_string(), k.to_string()))
-                    .with_context(|| format!("--account-key `{}` must be NAME=KEY", leakscope_core::redact(s)))
+                    .with_context(|| {
+                        format!(
+                            "--account-key `{}` must be NAME=KEY",
+                            leakscope_core::redact(s)
+                        )
+                    })
             })
             .collect()
     }

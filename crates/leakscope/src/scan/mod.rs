@@ -2,6 +2,7 @@
 
 mod args;
 mod findings;
+mod models;
 mod pipeline;
 mod progress;
 
@@ -14,10 +15,13 @@ use std::io::{IsTerminal, Write};
 pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     let now = args.now()?;
     let rules = args.rule_set()?;
-    let result = pipeline::run(&args, rules)?;
+    let account_keys = args.account_key_pairs()?;
+    let policy = args.model_policy()?;
+    let result = pipeline::run(&args, rules, policy.as_ref())?;
     let mut findings = result.findings;
 
-    crate::scan::findings::enrich(&mut findings, &args, now);
+    findings::enrich(&mut findings, now, account_keys);
+    findings::dedup_overlaps(&mut findings, &result.generic_rules);
 
     findings.retain(|f| f.severity >= args.min_severity);
     findings.sort_by(|a, b| {
@@ -65,4 +69,3 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     }
     Ok(if failing { 1 } else { 0 })
 }
-

@@ -2,14 +2,16 @@
 //! (for model files) the model analysis, and collects findings.
 
 use super::findings::from_match;
+use super::models;
 use super::progress::{Counters, Progress};
 use super::ScanArgs;
 use anyhow::Context;
-use leakscope_core::{Finding, Limits, Skipped};
+use leakscope_core::{Finding, Limits, SkipReason, Skipped};
 use leakscope_engine::Engine;
 use leakscope_report::{RuleMeta, Summary};
 use leakscope_rules::RuleSet;
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -18,10 +20,22 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub summary: Summary,
     pub rules: Vec<RuleMeta>,
+    /// Ids of rules marked `generic` (weaker evidence, yielded to specific rules).
+    pub generic_rules: HashSet<String>,
 }
 
-pub fn run(args: &ScanArgs, rules: RuleSet) -> anyhow::Result<ScanResult> {
-    let rule_meta: Vec<RuleMeta> = rules
+pub fn run(
+    args: &ScanArgs,
+    rules: RuleSet,
+    policy: Option<&leakscope_models::Policy>,
+) -> anyhow::Result<ScanResult> {
+    let generic_rules: HashSet<String> = rules
+        .rules
+        .iter()
+        .filter(|r| r.spec.generic)
+        .map(|r| r.spec.id.clone())
+        .collect();
+    let mut rule_meta: Vec<RuleMeta> = rules
         .rules
         .iter()
         .map(|r| RuleMeta {
@@ -34,6 +48,9 @@ pub fn run(args: &ScanArgs, rules: RuleSet) -> anyhow::Result<ScanResult> {
             references: r.spec.references.clone(),
         })
         .collect();
+    if policy.is_some() {
+        rule_meta.push(models::rule_meta());
+    }
     let limits = Limits {
         max_file_size: args.max_file_size,
         ..Limits::default()
@@ -65,6 +82,14 @@ pub fn run(args: &ScanArgs, rules: RuleSet) -> anyhow::Result<ScanResult> {
             WalkEvent::Skipped(s) => lock(skipped).push(s),
             WalkEvent::File(file) => {
                 if let Err(reason) = file.read_into(&mut buf, engine.limits().max_file_size) {
+                    // Too large to scan for secrets, but a model's analysis streams from
+                    // disk whatever its size (checkpoints are often many GB).
+                    if let (Some(p), SkipReason::TooLarge { .. }) = (policy, &reason) {
+                        if let Some(f) = models::check(&file, None, p) {
+                            counters.findings.fetch_add(1, Ordering::Relaxed);
+                            lock(findings).push(f);
+                        }
+                    }
                     lock(skipped).push(Skipped {
                         path: file.display.clone(),
                         reason,
@@ -72,7 +97,13 @@ pub fn run(args: &ScanArgs, rules: RuleSet) -> anyhow::Result<ScanResult> {
                     return;
                 }
                 counters.files.fetch_add(1, Ordering::Relaxed);
-                counters.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+                counters
+                    .bytes
+                    .fetch_add(buf.len() as u64, Ordering::Relaxed);
+                if let Some(f) = policy.and_then(|p| models::check(&file, Some(&buf), p)) {
+                    counters.findings.fetch_add(1, Ordering::Relaxed);
+                    lock(findings).push(f);
+                }
                 let out = engine.scan(&buf);
                 if out.dropped > 0 {
                     dropped.fetch_add(out.dropped as u64, Ordering::Relaxed);
@@ -108,6 +139,7 @@ pub fn run(args: &ScanArgs, rules: RuleSet) -> anyhow::Result<ScanResult> {
         findings: findings.into_inner().unwrap_or_else(|p| p.into_inner()),
         summary,
         rules: rule_meta,
+        generic_rules,
     })
 }
 
@@ -132,6 +164,9 @@ fn report_skips(args: &ScanArgs, skipped: &[Skipped]) {
             *by.entry(s.reason.label()).or_default() += 1;
         }
         let parts: Vec<String> = by.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        eprintln!("leakscope: skipped {} (use --verbose to list them)", parts.join(", "));
+        eprintln!(
+            "leakscope: skipped {} (use --verbose to list them)",
+            parts.join(", ")
+        );
     }
 }
