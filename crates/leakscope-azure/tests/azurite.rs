@@ -1,7 +1,8 @@
 //! Cross-check against Azurite (npm `azurite`): tokens signed with the emulator's published
 //! key are accepted by Azurite exactly when our verifier says `valid`, and tampered ones are
 //! rejected by both. The harness starts Azurite on free 127.0.0.1 ports with a temporary data
-//! directory and stops it afterwards. Without `azurite` on PATH the test fails, unless
+//! directory and stops it afterwards. Azurite is taken from PATH or installed from npm on first
+//! use (see `leakscope-testkit`); if neither works the test fails, unless
 //! `LEAKSCOPE_SKIP_AZURITE=1`.
 //!
 //! Only what Azurite implements faithfully is compared (Azurite 3.x): blob, queue and table
@@ -41,30 +42,34 @@ fn start() -> Option<Azurite> {
     let skip = std::env::var("LEAKSCOPE_SKIP_AZURITE").is_ok_and(|v| v == "1");
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let (blob, queue, table) = (free_port(), free_port(), free_port());
-    let spawned = Command::new("azurite")
-        .args([
-            "--silent",
-            "--skipApiVersionCheck",
-            "--disableProductStyleUrl",
-            "--location",
-        ])
-        .arg(dir.path())
-        .args(["--blobHost", "127.0.0.1", "--blobPort", &blob.to_string()])
-        .args([
-            "--queueHost",
-            "127.0.0.1",
-            "--queuePort",
-            &queue.to_string(),
-        ])
-        .args([
-            "--tableHost",
-            "127.0.0.1",
-            "--tablePort",
-            &table.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    let spawned = leakscope_testkit::npm_tool("azurite", "azurite@3")
+        .map_err(std::io::Error::other)
+        .and_then(|azurite| {
+            Command::new(azurite)
+                .args([
+                    "--silent",
+                    "--skipApiVersionCheck",
+                    "--disableProductStyleUrl",
+                    "--location",
+                ])
+                .arg(dir.path())
+                .args(["--blobHost", "127.0.0.1", "--blobPort", &blob.to_string()])
+                .args([
+                    "--queueHost",
+                    "127.0.0.1",
+                    "--queuePort",
+                    &queue.to_string(),
+                ])
+                .args([
+                    "--tableHost",
+                    "127.0.0.1",
+                    "--tablePort",
+                    &table.to_string(),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+        });
     let child = match spawned {
         Ok(c) => c,
         Err(e) if skip => {
