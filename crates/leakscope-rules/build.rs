@@ -15,9 +15,13 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().expect("file name").to_string_lossy();
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", f.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets this")).join("builtin_rules.rs");
+    let dest =
+        PathBuf::from(env::var("OUT_DIR").expect("cargo sets this")).join("builtin_rules.rs");
     fs::write(dest, out).expect("write builtin_rules.rs");
 }

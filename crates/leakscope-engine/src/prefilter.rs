@@ -15,7 +15,10 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    pub fn build(rules: &[Rule], decoder_triggers: &[&str]) -> Result<Prefilter, aho_corasick::BuildError> {
+    pub fn build(
+        rules: &[Rule],
+        decoder_triggers: &[&str],
+    ) -> Result<Prefilter, aho_corasick::BuildError> {
         // Keywords are matched ASCII-case-insensitively, so identical keywords in different
         // case collapse to one pattern that triggers all their rules.
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();

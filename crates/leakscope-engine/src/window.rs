@@ -8,7 +8,13 @@ pub struct Window {
 
 /// The hit's line, capped to `cap` bytes either side of the hit; `forward` extends the end
 /// for rules whose secret spans lines.
-pub fn around(bytes: &[u8], hit_start: usize, hit_end: usize, cap: usize, forward: Option<usize>) -> (usize, usize) {
+pub fn around(
+    bytes: &[u8],
+    hit_start: usize,
+    hit_end: usize,
+    cap: usize,
+    forward: Option<usize>,
+) -> (usize, usize) {
     let lo = hit_start.saturating_sub(cap);
     let start = match memchr::memrchr(b'\n', &bytes[lo..hit_start]) {
         Some(i) => lo + i + 1,
@@ -61,18 +67,46 @@ mod tests {
     #[test]
     fn merges_overlapping_windows_per_rule() {
         let mut w = vec![
-            Window { rule: 1, start: 5, end: 10 },
-            Window { rule: 0, start: 0, end: 4 },
-            Window { rule: 1, start: 8, end: 20 },
-            Window { rule: 0, start: 30, end: 40 },
+            Window {
+                rule: 1,
+                start: 5,
+                end: 10,
+            },
+            Window {
+                rule: 0,
+                start: 0,
+                end: 4,
+            },
+            Window {
+                rule: 1,
+                start: 8,
+                end: 20,
+            },
+            Window {
+                rule: 0,
+                start: 30,
+                end: 40,
+            },
         ];
         merge(&mut w);
         assert_eq!(
             w,
             vec![
-                Window { rule: 0, start: 0, end: 4 },
-                Window { rule: 0, start: 30, end: 40 },
-                Window { rule: 1, start: 5, end: 20 },
+                Window {
+                    rule: 0,
+                    start: 0,
+                    end: 4
+                },
+                Window {
+                    rule: 0,
+                    start: 30,
+                    end: 40
+                },
+                Window {
+                    rule: 1,
+                    start: 5,
+                    end: 20
+                },
             ]
         );
     }

@@ -3,7 +3,11 @@ use leakscope_engine::Engine;
 use leakscope_rules::RuleSet;
 
 fn engine() -> Engine {
-    Engine::new(RuleSet::builtin().expect("built-in rules"), Limits::default()).expect("engine")
+    Engine::new(
+        RuleSet::builtin().expect("built-in rules"),
+        Limits::default(),
+    )
+    .expect("engine")
 }
 
 const SAS: &str = "sv=2019-12-12&ss=bfqt&srt=sco&sp=rwdlacupx&se=2051-10-06T07:09:59Z&st=2021-10-05T23:09:59Z&spr=https,http&sig=T2b8mYHYbsXnSI4MbC9UWRGRRjyRyt5XX7SMsbD4u4k%3D";
@@ -27,7 +31,11 @@ fn every_builtin_example_is_found_by_the_engine() {
             }
         }
     }
-    assert!(missing.is_empty(), "engine missed examples:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "engine missed examples:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -38,15 +46,24 @@ fn finds_the_incident_link_in_a_readme_with_exact_position() {
     );
     let out = e.scan(text.as_bytes());
     let sas = sas_rule(&e);
-    let m = out.matches.iter().find(|m| m.rule == sas).expect("SAS found");
+    let m = out
+        .matches
+        .iter()
+        .find(|m| m.rule == sas)
+        .expect("SAS found");
     assert_eq!(m.secret, SAS.as_bytes());
     assert_eq!(m.line, 4);
     let col = text.lines().nth(3).unwrap().find("sv=").unwrap() as u64 + 1;
     assert_eq!(m.column, col);
     assert!(m.decoders.is_empty());
-    let url = m.captures.iter().find(|(n, _)| n == "url").map(|(_, v)| v.clone());
+    let url = m
+        .captures
+        .iter()
+        .find(|(n, _)| n == "url")
+        .map(|(_, v)| v.clone());
     if let Some(url) = url {
-        assert!(String::from_utf8_lossy(&url).starts_with("https://robustnessws4285631339.blob.core.windows.net/"));
+        assert!(String::from_utf8_lossy(&url)
+            .starts_with("https://robustnessws4285631339.blob.core.windows.net/"));
     }
 }
 
@@ -54,10 +71,15 @@ fn finds_the_incident_link_in_a_readme_with_exact_position() {
 fn percent_encoded_sas_is_found_through_the_decoder_and_points_at_the_original() {
     let e = engine();
     let encoded: String = SAS.replace('=', "%3D").replace('&', "%26");
-    let text = format!("next: redirect?to=https%3A%2F%2Facct.blob.core.windows.net%2Fc%3F{encoded} end\n");
+    let text =
+        format!("next: redirect?to=https%3A%2F%2Facct.blob.core.windows.net%2Fc%3F{encoded} end\n");
     let out = e.scan(text.as_bytes());
     let sas = sas_rule(&e);
-    let m = out.matches.iter().find(|m| m.rule == sas).expect("SAS found after decoding");
+    let m = out
+        .matches
+        .iter()
+        .find(|m| m.rule == sas)
+        .expect("SAS found after decoding");
     assert_eq!(m.decoders, vec!["percent"]);
     assert_eq!(&text[m.start..m.start + 7], "sv%3D20");
     assert!(String::from_utf8_lossy(&m.secret).contains("&sig="));
@@ -92,7 +114,12 @@ fn identical_matches_in_one_blob_are_reported_once_per_position() {
     let text = format!("a={SAS}\nb={SAS}\n");
     let out = e.scan(text.as_bytes());
     let sas = sas_rule(&e);
-    let lines: Vec<u64> = out.matches.iter().filter(|m| m.rule == sas).map(|m| m.line).collect();
+    let lines: Vec<u64> = out
+        .matches
+        .iter()
+        .filter(|m| m.rule == sas)
+        .map(|m| m.line)
+        .collect();
     assert_eq!(lines, vec![1, 2]);
 }
 

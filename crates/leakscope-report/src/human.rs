@@ -57,7 +57,11 @@ pub fn render(report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> 
             let shown = f.secret.as_deref().unwrap_or(&f.secret_redacted);
             writeln!(out, "           {shown}")?;
             if !f.decoders.is_empty() {
-                writeln!(out, "           {}", p.dim(&format!("revealed by decoding: {}", f.decoders.join(" → "))))?;
+                writeln!(
+                    out,
+                    "           {}",
+                    p.dim(&format!("revealed by decoding: {}", f.decoders.join(" → ")))
+                )?;
             }
             for line in analysis_lines(f) {
                 writeln!(out, "           {}", p.dim(&line))?;
@@ -97,7 +101,8 @@ fn write_summary(report: &Report<'_>, p: &Paint, out: &mut dyn Write) -> io::Res
             counts.push(format!("{c} {sev}"));
         }
     }
-    let files_with: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    let files_with: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.path.as_str()).collect();
     if n == 0 {
         writeln!(out, "{}", p.bold("No findings."))?;
     } else {
@@ -114,7 +119,11 @@ fn write_summary(report: &Report<'_>, p: &Paint, out: &mut dyn Write) -> io::Res
         )?;
     }
     let mb = s.bytes_scanned as f64 / 1e6;
-    let rate = if s.duration_secs > 0.0 { mb / s.duration_secs } else { 0.0 };
+    let rate = if s.duration_secs > 0.0 {
+        mb / s.duration_secs
+    } else {
+        0.0
+    };
     writeln!(
         out,
         "Scanned {} file{}, {:.1} MB in {:.2} s ({:.0} MB/s).",
@@ -133,7 +142,11 @@ fn write_summary(report: &Report<'_>, p: &Paint, out: &mut dyn Write) -> io::Res
         writeln!(out, "Skipped: {}.", parts.join(", "))?;
     }
     if s.matches_dropped > 0 {
-        writeln!(out, "Dropped {} matches over the per-file limit.", s.matches_dropped)?;
+        writeln!(
+            out,
+            "Dropped {} matches over the per-file limit.",
+            s.matches_dropped
+        )?;
     }
     Ok(())
 }

@@ -26,7 +26,9 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "sarif" => Ok(Format::Sarif),
-            _ => Err(format!("unknown format `{s}` (expected human, json, jsonl or sarif)")),
+            _ => Err(format!(
+                "unknown format `{s}` (expected human, json, jsonl or sarif)"
+            )),
         }
     }
 }
@@ -44,7 +46,12 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-pub fn render(format: Format, report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    report: &Report<'_>,
+    opts: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(report, opts, out),
         Format::Json => {

@@ -12,7 +12,8 @@ pub fn build(report: &Report<'_>) -> Value {
     let mut ids: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let meta: HashMap<&str, &crate::RuleMeta> = report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
+    let meta: HashMap<&str, &crate::RuleMeta> =
+        report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let rules: Vec<Value> = ids
         .iter()
         .map(|id| match meta.get(id) {
@@ -67,11 +68,19 @@ fn rule_descriptor(m: &crate::RuleMeta) -> Value {
 }
 
 fn result(f: &Finding, rule_index: usize) -> Value {
-    let mut message = format!("{} ({}) found: {}", f.rule_name, f.severity, f.secret_redacted);
+    let mut message = format!(
+        "{} ({}) found: {}",
+        f.rule_name, f.severity, f.secret_redacted
+    );
     if !f.decoders.is_empty() {
         message.push_str(&format!(" (after decoding: {})", f.decoders.join(", ")));
     }
-    if let Some(s) = f.analysis.as_ref().and_then(|a| a.get("summary")).and_then(Value::as_str) {
+    if let Some(s) = f
+        .analysis
+        .as_ref()
+        .and_then(|a| a.get("summary"))
+        .and_then(Value::as_str)
+    {
         message.push_str(". ");
         message.push_str(s);
     }
@@ -146,9 +155,27 @@ pub fn path_to_uri(path: &str) -> String {
     }
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' | b':' => {
-                out.push(char::from(b))
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@'
+            | b':' => out.push(char::from(b)),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -163,7 +190,10 @@ mod tests {
     fn uris_are_relative_or_file_and_encoded() {
         assert_eq!(path_to_uri("./src/a b.rs"), "src/a%20b.rs");
         assert_eq!(path_to_uri("/tmp/x#y"), "file:///tmp/x%23y");
-        assert_eq!(path_to_uri("dist/app.zip!conf/.env"), "dist/app.zip!conf/.env");
+        assert_eq!(
+            path_to_uri("dist/app.zip!conf/.env"),
+            "dist/app.zip!conf/.env"
+        );
         assert_eq!(pascal("azure.storage.sas"), "AzureStorageSas");
     }
 }

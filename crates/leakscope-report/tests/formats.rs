@@ -14,7 +14,8 @@ fn sample() -> (Vec<Finding>, Summary, Vec<RuleMeta>) {
         end_line: 4,
         end_column: 250,
         offset: 120,
-        secret_redacted: "sv=2019-12-12&ss=bfqt&srt=sco&sp=rwdlacup&se=2051-10-06T07:09:59Z&sig=REDACTED".into(),
+        secret_redacted:
+            "sv=2019-12-12&ss=bfqt&srt=sco&sp=rwdlacup&se=2051-10-06T07:09:59Z&sig=REDACTED".into(),
         secret: None,
         fingerprint: "3b1f0c2d4e5f60718293a4b5c6d7e8f90123456789abcdef0123456789abcdef".into(),
         decoders: vec![],
@@ -58,7 +59,9 @@ fn sample() -> (Vec<Finding>, Summary, Vec<RuleMeta>) {
         severity: Severity::High,
         confidence: Confidence::High,
         description: Some("A SAS query string.".into()),
-        references: vec!["https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas".into()],
+        references: vec![
+            "https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas".into(),
+        ],
     }];
     (vec![f, g], summary, rules)
 }
@@ -83,9 +86,23 @@ fn human_output() {
 #[test]
 fn jsonl_output_has_the_contract_fields() {
     let out = rendered(Format::Jsonl);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
-    for field in ["rule_id", "rule_name", "kind", "severity", "path", "line", "column", "secret_redacted", "fingerprint", "decoders"] {
+    for field in [
+        "rule_id",
+        "rule_name",
+        "kind",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "secret_redacted",
+        "fingerprint",
+        "decoders",
+    ] {
         assert!(lines[0].get(field).is_some(), "missing {field}");
     }
     assert!(lines[0].get("secret").is_none());
@@ -107,6 +124,9 @@ fn sarif_output() {
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
-    assert_eq!(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/config%20dir/settings.py");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/config%20dir/settings.py"
+    );
     insta::assert_snapshot!(out);
 }

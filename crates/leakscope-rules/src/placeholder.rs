@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn keeps_random_tokens() {
-        for t in ["ghp_4Qz9rT1kLm8Vx2Bn7Cd5Ef3Gh6Jk0Pq9Rs1T", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzKEY"] {
+        for t in [
+            "ghp_4Qz9rT1kLm8Vx2Bn7Cd5Ef3Gh6Jk0Pq9Rs1T",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzKEY",
+        ] {
             assert!(!is_placeholder(t.as_bytes()), "{t}");
         }
     }

@@ -53,7 +53,11 @@ impl Rule {
                 "needs at least one non-empty keyword (the prefilter literal)".into(),
             ));
         }
-        if !spec.kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        if !spec
+            .kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
             return Err(invalid(format!(
                 "kind `{}` must be lower_snake_case",
                 spec.kind
@@ -67,9 +71,7 @@ impl Rule {
                 id: spec.id.clone(),
                 source,
             })?;
-        let secret_group = regex
-            .capture_names()
-            .position(|n| n == Some("secret"));
+        let secret_group = regex.capture_names().position(|n| n == Some("secret"));
         let validator = match &spec.validator {
             Some(name) => Some(validators::lookup(name).map_err(invalid)?),
             None => None,
@@ -93,7 +95,10 @@ impl Rule {
     }
 
     /// The secret's byte range within a regex capture set.
-    pub fn secret_range(&self, caps: &regex::bytes::Captures<'_>) -> Option<std::ops::Range<usize>> {
+    pub fn secret_range(
+        &self,
+        caps: &regex::bytes::Captures<'_>,
+    ) -> Option<std::ops::Range<usize>> {
         let m = match self.secret_group {
             Some(i) => caps.get(i)?,
             None => caps.get(0)?,

@@ -9,14 +9,23 @@ fn builtin_rules_compile_and_pass_their_examples() {
     assert!(!set.is_empty());
     let failures = check_examples(&set);
     let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), report.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        report.join("\n")
+    );
 }
 
 #[test]
 fn every_builtin_rule_has_negative_examples_and_a_reference_or_description() {
     let set = RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules: {e}"));
     for r in &set.rules {
-        assert!(!r.spec.negative_examples.is_empty(), "{} has no negative examples", r.spec.id);
+        assert!(
+            !r.spec.negative_examples.is_empty(),
+            "{} has no negative examples",
+            r.spec.id
+        );
         assert!(
             !r.spec.references.is_empty() || r.spec.description.is_some(),
             "{} needs a reference or description",

@@ -95,7 +95,11 @@ pub enum WalkEvent {
 
 /// Walks `inputs` on `opts.threads` threads. `make_visitor` is called once per thread; the
 /// visitor it returns receives that thread's events (so it can keep per-thread buffers).
-pub fn walk<F, V>(inputs: &[PathBuf], opts: &WalkOptions, make_visitor: F) -> Result<(), SourceError>
+pub fn walk<F, V>(
+    inputs: &[PathBuf],
+    opts: &WalkOptions,
+    make_visitor: F,
+) -> Result<(), SourceError>
 where
     F: Fn() -> V + Sync,
     V: FnMut(WalkEvent) + Send,
@@ -127,7 +131,11 @@ where
         // `*.min.js` anywhere, which is what users mean.
         let mut ob = OverrideBuilder::new("/");
         for g in &opts.excludes {
-            let pat = if g.starts_with('!') { g.clone() } else { format!("!{g}") };
+            let pat = if g.starts_with('!') {
+                g.clone()
+            } else {
+                format!("!{g}")
+            };
             ob.add(&pat).map_err(|e| SourceError::BadGlob {
                 pattern: g.clone(),
                 message: e.to_string(),
@@ -143,7 +151,9 @@ where
     builder.filter_entry(move |e| {
         !(e.depth() > 0
             && e.file_type().is_some_and(|t| t.is_dir())
-            && e.file_name().to_str().is_some_and(|n| skip_names.iter().any(|s| s == n)))
+            && e.file_name()
+                .to_str()
+                .is_some_and(|n| skip_names.iter().any(|s| s == n)))
     });
     let follow = opts.follow_symlinks;
     builder.build_parallel().run(|| {

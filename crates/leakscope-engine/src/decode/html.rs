@@ -16,7 +16,9 @@ pub fn decode(input: &[u8]) -> Option<Decoded> {
     'outer: while i < input.len() {
         if input[i] == b'&' {
             for (name, c) in NAMED {
-                if input[i..].len() >= name.len() && input[i..i + name.len()].eq_ignore_ascii_case(name) {
+                if input[i..].len() >= name.len()
+                    && input[i..i + name.len()].eq_ignore_ascii_case(name)
+                {
                     b.replace(&[c], i);
                     i += name.len();
                     continue 'outer;
