@@ -1,7 +1,7 @@
 //! Parallel filesystem walk with per-file bounds. Symbolic links are not followed unless
 //! asked; loops are detected; devices, FIFOs and sockets are never opened.
 
-use ignore::overrides::OverrideBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use leakscope_core::{SkipReason, Skipped};
 use std::io::Read;
@@ -93,6 +93,51 @@ pub enum WalkEvent {
     Skipped(Skipped),
 }
 
+/// `--exclude` patterns with gitignore semantics relative to each input: `*.min.js` or
+/// `node_modules` match at any depth, `docs/*.md` or `/vendor` only below the input
+/// they were given for, `!keep.txt` re-includes.
+struct Excludes {
+    /// (input directory, matcher), longest directory first so nested inputs win.
+    roots: Vec<(PathBuf, Gitignore)>,
+}
+
+impl Excludes {
+    fn new(inputs: &[PathBuf], patterns: &[String]) -> Result<Excludes, SourceError> {
+        let mut roots = Vec::new();
+        if patterns.is_empty() {
+            return Ok(Excludes { roots });
+        }
+        for input in inputs {
+            let base = if input.is_dir() {
+                input.clone()
+            } else {
+                input.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            let mut b = GitignoreBuilder::new(&base);
+            for g in patterns {
+                b.add_line(None, g).map_err(|e| SourceError::BadGlob {
+                    pattern: g.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+            let gi = b.build().map_err(|e| SourceError::BadGlob {
+                pattern: patterns.join(", "),
+                message: e.to_string(),
+            })?;
+            roots.push((base, gi));
+        }
+        roots.sort_by_key(|(b, _)| std::cmp::Reverse(b.as_os_str().len()));
+        Ok(Excludes { roots })
+    }
+
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        self.roots
+            .iter()
+            .find(|(base, _)| path.starts_with(base))
+            .is_some_and(|(_, gi)| gi.matched(path, is_dir).is_ignore())
+    }
+}
+
 /// Walks `inputs` on `opts.threads` threads. `make_visitor` is called once per thread; the
 /// visitor it returns receives that thread's events (so it can keep per-thread buffers).
 pub fn walk<F, V>(
@@ -126,34 +171,18 @@ where
         .git_global(opts.respect_gitignore)
         .git_exclude(opts.respect_gitignore)
         .require_git(false);
-    if !opts.excludes.is_empty() {
-        // One override set relative to the current directory catches patterns like
-        // `*.min.js` anywhere, which is what users mean.
-        let mut ob = OverrideBuilder::new("/");
-        for g in &opts.excludes {
-            let pat = if g.starts_with('!') {
-                g.clone()
-            } else {
-                format!("!{g}")
-            };
-            ob.add(&pat).map_err(|e| SourceError::BadGlob {
-                pattern: g.clone(),
-                message: e.to_string(),
-            })?;
-        }
-        let ov = ob.build().map_err(|e| SourceError::BadGlob {
-            pattern: opts.excludes.join(", "),
-            message: e.to_string(),
-        })?;
-        builder.overrides(ov);
-    }
+    let excludes = Excludes::new(inputs, &opts.excludes)?;
     let skip_names = opts.skip_dir_names.clone();
     builder.filter_entry(move |e| {
-        !(e.depth() > 0
-            && e.file_type().is_some_and(|t| t.is_dir())
+        if e.depth() == 0 {
+            return true;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        let skipped_name = is_dir
             && e.file_name()
                 .to_str()
-                .is_some_and(|n| skip_names.iter().any(|s| s == n)))
+                .is_some_and(|n| skip_names.iter().any(|s| s == n));
+        !skipped_name && !excludes.excluded(e.path(), is_dir)
     });
     let follow = opts.follow_symlinks;
     builder.build_parallel().run(|| {

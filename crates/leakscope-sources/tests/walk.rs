@@ -1,6 +1,6 @@
 use leakscope_core::SkipReason;
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 fn collect(inputs: &[PathBuf], opts: &WalkOptions) -> (Vec<String>, Vec<(String, SkipReason)>) {
@@ -94,6 +94,71 @@ fn excludes_and_missing_inputs() {
         |_| {}
     });
     assert!(missing.is_err());
+}
+
+#[test]
+fn exclude_patterns_are_relative_to_each_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("checkout");
+    for rel in [
+        "vendor/lib/a.txt",
+        "docs/guide.md",
+        "docs/deep/notes.md",
+        "src/docs/api.md",
+        "src/main.rs",
+        "src/keep.min.js",
+        "web/app.min.js",
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "x").unwrap();
+    }
+    let scan = |patterns: &[&str]| {
+        let opts = WalkOptions {
+            excludes: patterns.iter().map(|s| s.to_string()).collect(),
+            ..WalkOptions::default()
+        };
+        let (files, _) = collect(std::slice::from_ref(&root), &opts);
+        let mut rel: Vec<String> = files
+            .iter()
+            .map(|f| {
+                Path::new(f)
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        rel.sort();
+        rel
+    };
+    // Anchored: only below the input, not a same-named directory deeper down.
+    assert_eq!(
+        scan(&["docs/*.md", "/vendor"]),
+        [
+            "docs/deep/notes.md",
+            "src/docs/api.md",
+            "src/keep.min.js",
+            "src/main.rs",
+            "web/app.min.js"
+        ]
+    );
+    // Unanchored names match at any depth; `!` re-includes.
+    assert_eq!(
+        scan(&["*.min.js", "!keep.min.js", "docs/", "vendor/**"]),
+        ["src/keep.min.js", "src/main.rs"]
+    );
+    assert!(matches!(
+        walk(
+            std::slice::from_ref(&root),
+            &WalkOptions {
+                excludes: vec!["{a".into()],
+                ..WalkOptions::default()
+            },
+            || |_| {}
+        ),
+        Err(leakscope_sources::SourceError::BadGlob { .. })
+    ));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Subcommand;
 use leakscope_rules::{check_examples, RuleSet};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -30,19 +31,22 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<i32> {
             for p in &rules {
                 set.add_path(p)?;
             }
+            let mut out = std::io::stdout().lock();
             if format == "json" {
                 let specs: Vec<_> = set.rules.iter().map(|r| &r.spec).collect();
-                println!("{}", serde_json::to_string_pretty(&specs)?);
+                serde_json::to_writer_pretty(&mut out, &specs)?;
+                writeln!(out)?;
             } else {
                 for r in &set.rules {
-                    println!(
+                    writeln!(
+                        out,
                         "{:<44} {:<34} {:<9} {:<7} {}",
                         r.spec.id,
                         r.spec.kind,
                         r.spec.severity.as_str(),
                         r.spec.confidence.as_str(),
                         r.spec.name
-                    );
+                    )?;
                 }
                 eprintln!("{} rules", set.len());
             }

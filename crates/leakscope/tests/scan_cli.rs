@@ -515,3 +515,28 @@ fn model_policy_flag_errors_are_usage_errors() {
         .code(2)
         .stderr(predicate::str::contains("model policy file"));
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakscope"))
+        // JSON: far more than a pipe buffer, so the writer really meets the closed pipe.
+        .args(["rules", "list", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    {
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .unwrap();
+        // stdout is dropped here, like `| head -1` exiting.
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!first.trim().is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
