@@ -540,3 +540,72 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// An account SAS made by the Azure SDK (`azure-storage-blob`) with this account key; from
+/// `crates/leakscope-azure/tests/fixtures/sdk_sas.json` (generator script beside it).
+const SDK_KEY: &str =
+    "BXJeAFokO63wJD84f9hp2NaqDEduEAsRDIN7EzK/cNnqAlkU50J3KNH8iWyqx4t8vNwpcqOuCDx0yDRuYkUxmg==";
+const SDK_SAS_URL: &str = "https://leakscopefixture.blob.core.windows.net/?st=2026-11-01T08%3A30%3A00Z&se=2026-12-31T23%3A59%3A59Z&sp=rwdlacup&spr=https%2Chttp&sv=2026-10-06&ss=bfqt&srt=sco&sig=WmVjgFKtkjnmD0m26zRko4XM6snO7s8RuTJ16fuw78s%3D";
+
+#[test]
+fn sas_signature_checked_against_a_key_found_in_the_same_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("STORAGE=DefaultEndpointsProtocol=https;AccountName=leakscopefixture;AccountKey={SDK_KEY};EndpointSuffix=core.windows.net\n"),
+    )
+    .unwrap();
+    let tampered = SDK_SAS_URL.replace("sp=rwdlacup", "sp=rwdlacupx");
+    std::fs::write(
+        dir.path().join("notes.md"),
+        format!("good: {SDK_SAS_URL}\nbad: {tampered}\n"),
+    )
+    .unwrap();
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl", "--now", "2026-11-30T00:00:00Z"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = jsonl(&out);
+    let key_fps: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["kind"] != "azure_sas")
+        .filter_map(|f| f["fingerprint"].as_str())
+        .collect();
+    let sas: Vec<_> = findings
+        .iter()
+        .filter(|f| f["kind"] == "azure_sas")
+        .collect();
+    assert_eq!(sas.len(), 2, "{findings:#?}");
+    let (good, bad) = (sas[0], sas[1]);
+    assert_eq!(good["line"], 1);
+    assert_eq!(good["analysis"]["signature"], "valid", "{good:#}");
+    let signer = good["analysis"]["signed_by_fingerprint"].as_str().unwrap();
+    assert!(key_fps.contains(&signer), "{signer} not in {key_fps:?}");
+    assert_eq!(bad["analysis"]["signature"], "invalid", "{bad:#}");
+
+    // The same check with the key given on the command line instead.
+    let lone = tempfile::tempdir().unwrap();
+    std::fs::write(lone.path().join("notes.md"), format!("{SDK_SAS_URL}\n")).unwrap();
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl", "--now", "2026-11-30T00:00:00Z"])
+        .arg(format!("--account-key=leakscopefixture={SDK_KEY}"))
+        .arg(lone.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = jsonl(&out);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["analysis"]["signature"], "valid");
+    leakscope()
+        .args(["scan", "--account-key", "no-equals-sign"])
+        .arg(lone.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NAME=KEY"));
+}
