@@ -24,6 +24,19 @@ fn incident_tree(root: &Path) {
     std::fs::write(root.join("train.py"), "import torch\nprint('hello')\n").unwrap();
 }
 
+/// `leakscope scan --format jsonl ARGS...`: asserts the exit code, returns the findings.
+fn scan_jsonl<S: AsRef<std::ffi::OsStr>>(args: &[S], code: i32) -> Vec<serde_json::Value> {
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl"])
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    jsonl(&out)
+}
+
 fn jsonl(out: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(out)
         .lines()
@@ -70,6 +83,21 @@ fn finds_the_incident_sas_in_a_readme() {
     );
     assert_eq!(f["fingerprint"].as_str().unwrap().len(), 64);
     assert!(f["decoders"].as_array().unwrap().is_empty());
+    let a = &f["analysis"];
+    assert_eq!(a["kind"], "account", "{a:#}");
+    assert_eq!(a["risk"], "critical", "{a:#}");
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(a["expiry"], "2051-10-06T07:09:59Z");
+    let perms: Vec<&str> = a["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(
+        perms.contains(&"write") && perms.contains(&"delete"),
+        "{perms:?}"
+    );
 }
 
 #[test]
@@ -377,47 +405,6 @@ fn models_fixture(rel: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn incident_sas_carries_its_blast_radius() {
-    let dir = tempfile::tempdir().unwrap();
-    incident_tree(dir.path());
-    let out = leakscope()
-        .current_dir(dir.path())
-        .args([
-            "scan",
-            "--format",
-            "jsonl",
-            "--now",
-            "2023-06-01T00:00:00Z",
-            ".",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let findings = jsonl(&out);
-    let f = findings
-        .iter()
-        .find(|f| f["kind"] == "azure_sas")
-        .expect("azure_sas finding");
-    let a = &f["analysis"];
-    assert_eq!(a["kind"], "account", "{a:#}");
-    assert_eq!(a["risk"], "critical", "{a:#}");
-    assert_eq!(f["severity"], "critical");
-    assert_eq!(a["expiry"], "2051-10-06T07:09:59Z");
-    let perms: Vec<&str> = a["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|p| p.as_str())
-        .collect();
-    assert!(
-        perms.contains(&"write") && perms.contains(&"delete"),
-        "{perms:?}"
-    );
-}
-
-#[test]
 fn connection_string_with_sas_is_reported_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -427,15 +414,8 @@ fn connection_string_with_sas_is_reported_once() {
         ),
     )
     .unwrap();
-    let out = leakscope()
-        .args(["scan", "--format", "jsonl", "--now", "2023-06-01T00:00:00Z"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let findings = jsonl(&out);
+    let now = "--now=2023-06-01T00:00:00Z";
+    let findings = scan_jsonl(&[now.as_ref(), dir.path().as_os_str()], 1);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["line"], 2);
 }
@@ -561,15 +541,8 @@ fn sas_signature_checked_against_a_key_found_in_the_same_scan() {
         format!("good: {SDK_SAS_URL}\nbad: {tampered}\n"),
     )
     .unwrap();
-    let out = leakscope()
-        .args(["scan", "--format", "jsonl", "--now", "2026-11-30T00:00:00Z"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let findings = jsonl(&out);
+    let now = "--now=2026-11-30T00:00:00Z";
+    let findings = scan_jsonl(&[now.as_ref(), dir.path().as_os_str()], 1);
     let key_fps: Vec<&str> = findings
         .iter()
         .filter(|f| f["kind"] != "azure_sas")
@@ -590,16 +563,8 @@ fn sas_signature_checked_against_a_key_found_in_the_same_scan() {
     // The same check with the key given on the command line instead.
     let lone = tempfile::tempdir().unwrap();
     std::fs::write(lone.path().join("notes.md"), format!("{SDK_SAS_URL}\n")).unwrap();
-    let out = leakscope()
-        .args(["scan", "--format", "jsonl", "--now", "2026-11-30T00:00:00Z"])
-        .arg(format!("--account-key=leakscopefixture={SDK_KEY}"))
-        .arg(lone.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let findings = jsonl(&out);
+    let key = format!("--account-key=leakscopefixture={SDK_KEY}");
+    let findings = scan_jsonl(&[now.as_ref(), key.as_ref(), lone.path().as_os_str()], 1);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["analysis"]["signature"], "valid");
     leakscope()
