@@ -1,3 +1,4 @@
+use crate::allow;
 use crate::decode::Decoder;
 use crate::position::LineIndex;
 use crate::prefilter::{Prefilter, Target};
@@ -50,6 +51,7 @@ pub struct Engine {
     rules: Vec<Rule>,
     prefilter: Prefilter,
     limits: Limits,
+    allow: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// How far into a blob we look for a NUL byte to call it binary.
@@ -69,7 +71,18 @@ impl Engine {
             rules: rules.rules,
             prefilter,
             limits,
+            allow: vec![memchr::memmem::Finder::new(allow::OWN_MARKER.as_bytes())],
         })
+    }
+
+    /// Also honour other scanners' inline allow markers (`gitleaks:allow`, …).
+    pub fn with_compat_allow_markers(mut self) -> Engine {
+        self.allow.extend(
+            allow::COMPAT_MARKERS
+                .iter()
+                .map(|m| memchr::memmem::Finder::new(m.as_bytes())),
+        );
+        self
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -85,10 +98,11 @@ impl Engine {
         let binary = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some();
         let mut raw = Vec::new();
         self.scan_layer(bytes, binary, 0, &mut raw);
-        let mut matches: Vec<Match> = Vec::with_capacity(raw.len());
-        for m in raw {
-            matches.push(m);
-        }
+        let cap = self.limits.max_window;
+        let mut matches: Vec<Match> = raw
+            .into_iter()
+            .filter(|m| !allow::marked(bytes, m.start, m.end, &self.allow, cap))
+            .collect();
         matches.sort_by_key(|m| (m.start, m.rule, m.end));
         let dropped = matches
             .len()

@@ -4,6 +4,7 @@
 //! rule keyword (and every decoder trigger); a rule's regex then runs only in small windows
 //! around its keywords' hits.
 
+mod allow;
 mod decode;
 mod engine;
 mod position;

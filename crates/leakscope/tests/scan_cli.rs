@@ -574,3 +574,22 @@ fn sas_signature_checked_against_a_key_found_in_the_same_scan() {
         .code(2)
         .stderr(predicate::str::contains("NAME=KEY"));
 }
+
+#[test]
+fn inline_allow_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("settings.py"),
+        "AWS_ACCESS_KEY_ID = 'AKIAQ3EGRTW5VNM2KP7Y'  # leakscope:allow (fixture)\n\
+         OTHER_KEY_ID = 'AKIAZ7W2XJ4LQH3M5NUP'  # gitleaks:allow\n\
+         THIRD_KEY_ID = 'AKIAR6T2YVKBN4CX7DMQ'\n",
+    )
+    .unwrap();
+    let lines = |findings: &[serde_json::Value]| -> Vec<u64> {
+        findings.iter().filter_map(|f| f["line"].as_u64()).collect()
+    };
+    let path = dir.path().as_os_str();
+    assert_eq!(lines(&scan_jsonl(&[path], 1)), [2, 3]);
+    let compat = std::ffi::OsStr::new("--compat-ignore");
+    assert_eq!(lines(&scan_jsonl(&[compat, path], 1)), [3]);
+}

@@ -81,6 +81,12 @@ pub struct ScanArgs {
     #[arg(long = "account-key", value_name = "NAME=KEY")]
     pub account_keys: Vec<String>,
 
+    /// Also honour other scanners' inline allow markers (`gitleaks:allow`,
+    /// `trufflehog:ignore`, `kingfisher:ignore`, `pragma: allowlist secret`);
+    /// `leakscope:allow` is always honoured.
+    #[arg(long)]
+    pub compat_ignore: bool,
+
     /// List every skipped input with its reason on standard error.
     #[arg(short, long)]
     pub verbose: bool,

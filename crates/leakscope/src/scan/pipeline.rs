@@ -55,7 +55,10 @@ pub fn run(
         max_file_size: args.max_file_size,
         ..Limits::default()
     };
-    let engine = Engine::new(rules, limits).context("building the scan engine")?;
+    let mut engine = Engine::new(rules, limits).context("building the scan engine")?;
+    if args.compat_ignore {
+        engine = engine.with_compat_allow_markers();
+    }
     let opts = WalkOptions {
         threads: args.thread_count(),
         follow_symlinks: args.follow_symlinks,
