@@ -84,6 +84,10 @@ fn analysis_lines(f: &Finding) -> Vec<String> {
     for key in ["reasons", "calls"] {
         if let Some(items) = a.get(key).and_then(|v| v.as_array()) {
             for r in items.iter().filter_map(|v| v.as_str()).take(8) {
+                // A model's reasons usually quote its calls already.
+                if key == "calls" && lines.iter().any(|l| l.contains(r)) {
+                    continue;
+                }
                 lines.push(format!("- {r}"));
             }
         }
