@@ -593,3 +593,95 @@ fn inline_allow_markers() {
     let compat = std::ffi::OsStr::new("--compat-ignore");
     assert_eq!(lines(&scan_jsonl(&[compat, path], 1)), [3]);
 }
+
+#[test]
+fn leakscope_toml_is_found_upwards_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = &dir.path().join("checkout");
+    let w = |rel: &str, text: &str| {
+        let p = repo.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let key = |id: &str| format!("AWS_ACCESS_KEY_ID = '{id}'\n");
+    w("src/app/settings.py", &key("AKIAQ3EGRTW5VNM2KP7Y"));
+    w("tests/fixtures/creds.py", &key("AKIAZ7W2XJ4LQH3M5NUP"));
+    w("vendor/lib.py", &key("AKIAR6T2YVKBN4CX7DMQ"));
+    w(
+        "src/app/extra.txt",
+        "ACME_TOKEN=acme_Q2x7Lw9rT4kZp1Vb8Nc3Md6Hs0Jf5Ga2\n",
+    );
+    w(
+        "ci/acme.toml",
+        "[[rules]]\nid = 'acme.token'\nname = 'ACME token'\nkind = 'acme_token'\n\
+         pattern = '''\\b(?P<secret>acme_[A-Za-z0-9]{32})\\b'''\nkeywords = ['acme_']\n\
+         severity = 'medium'\nconfidence = 'high'\n\
+         examples = ['ACME_TOKEN=acme_Q2x7Lw9rT4kZp1Vb8Nc3Md6Hs0Jf5Ga2']\n\
+         negative_examples = ['ACME_TOKEN=acme_short']\n",
+    );
+    w(
+        "leakscope.toml",
+        "[scan]\nexclude = ['vendor/']\nrules = ['ci/acme.toml']\nfail_on = 'critical'\n\n\
+         [severity]\n'acme.token' = 'low'\n\n\
+         [[allow]]\npath = 'tests/fixtures/**'\nreason = 'test fixtures'\n",
+    );
+    // Found from a subdirectory scan too: the config sits above the scanned path.
+    let findings = scan_jsonl(&[repo.join("src").as_os_str()], 0);
+    let mut got: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("acme.token".to_string(), "low".to_string()),
+            ("aws.access_key_id".to_string(), "high".to_string())
+        ]
+    );
+    // The whole repo: vendor/ excluded, the fixture allowed (and said so), exit 0 because
+    // fail_on = critical; the command line wins over the file.
+    let out = leakscope()
+        .args(["scan", "--format", "jsonl"])
+        .arg(repo)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let mut paths: Vec<String> = jsonl(&out.stdout)
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            p[p.find("checkout/").map_or(0, |i| i + 9)..].to_string()
+        })
+        .collect();
+    paths.sort();
+    // The rule file's own example is a finding too.
+    assert_eq!(
+        paths,
+        ["ci/acme.toml", "src/app/extra.txt", "src/app/settings.py"]
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 finding allowed by"));
+    leakscope()
+        .args(["scan", "--fail-on", "high"])
+        .arg(repo)
+        .assert()
+        .code(1);
+    assert_eq!(
+        scan_jsonl(&[std::ffi::OsStr::new("--no-config"), repo.as_os_str()], 1).len(),
+        3
+    );
+    // A broken config is a usage error naming the file.
+    w("leakscope.toml", "[scan]\nexclud = []\n");
+    leakscope()
+        .arg("scan")
+        .arg(repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("leakscope.toml"));
+}

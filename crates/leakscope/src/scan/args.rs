@@ -35,13 +35,13 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding at or above this severity is reported [default: low].
+    #[arg(long, value_parser = parse_severity, value_name = "LEVEL")]
+    pub fail_on: Option<Severity>,
 
-    /// Report only findings at or above this severity.
-    #[arg(long, default_value = "info", value_parser = parse_severity)]
-    pub min_severity: Severity,
+    /// Report only findings at or above this severity [default: info].
+    #[arg(long, value_parser = parse_severity, value_name = "LEVEL")]
+    pub min_severity: Option<Severity>,
 
     /// Do not scan paths matching GLOB (gitignore syntax; repeatable).
     #[arg(long, value_name = "GLOB")]
@@ -86,6 +86,15 @@ pub struct ScanArgs {
     /// `leakscope:allow` is always honoured.
     #[arg(long)]
     pub compat_ignore: bool,
+
+    /// Settings file (default: the first leakscope.toml or .leakscope.toml from the first
+    /// input's directory upwards).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not look for a leakscope.toml.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// List every skipped input with its reason on standard error.
     #[arg(short, long)]

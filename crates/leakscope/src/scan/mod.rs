@@ -1,6 +1,7 @@
 //! `leakscope scan`: wires sources → engine → intelligence → report.
 
 mod args;
+mod config;
 mod findings;
 mod models;
 mod pipeline;
@@ -9,10 +10,38 @@ mod progress;
 pub use args::ScanArgs;
 
 use anyhow::Context;
+use leakscope_core::Severity;
 use leakscope_report::{render, RenderOptions, Report};
 use std::io::{IsTerminal, Write};
 
-pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
+pub fn run(mut args: ScanArgs) -> anyhow::Result<i32> {
+    let config = if args.no_config {
+        None
+    } else {
+        config::find(
+            args.config.as_deref(),
+            args.inputs.first().map(|p| p.as_path()),
+        )?
+    };
+    if let Some(c) = &config {
+        args.exclude.extend(c.config.scan.exclude.iter().cloned());
+        args.rules.extend(c.rule_files());
+        args.compat_ignore |= c.config.scan.compat_ignore == Some(true);
+        if args.verbose {
+            eprintln!("leakscope: settings from {}", c.path.display());
+        }
+    }
+    let from_config = |pick: fn(&config::ScanSection) -> Option<Severity>| {
+        config.as_ref().and_then(|c| pick(&c.config.scan))
+    };
+    let fail_on = args
+        .fail_on
+        .or(from_config(|s| s.fail_on))
+        .unwrap_or(Severity::Low);
+    let min_severity = args
+        .min_severity
+        .or(from_config(|s| s.min_severity))
+        .unwrap_or(Severity::Info);
     let now = args.now()?;
     let rules = args.rule_set()?;
     let account_keys = args.account_key_pairs()?;
@@ -22,12 +51,28 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
 
     findings::enrich(&mut findings, now, account_keys);
     findings::dedup_overlaps(&mut findings, &result.generic_rules);
+    if let Some(c) = &config {
+        let allowed = c.apply(&mut findings);
+        if args.verbose {
+            for a in &allowed {
+                eprintln!("leakscope: allowed {a}");
+            }
+        }
+        if !allowed.is_empty() && !args.quiet {
+            eprintln!(
+                "leakscope: {} finding{} allowed by {}",
+                allowed.len(),
+                if allowed.len() == 1 { "" } else { "s" },
+                c.path.display()
+            );
+        }
+    }
 
-    findings.retain(|f| f.severity >= args.min_severity);
+    findings.retain(|f| f.severity >= min_severity);
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
-    let failing = findings.iter().any(|f| f.severity >= args.fail_on);
+    let failing = findings.iter().any(|f| f.severity >= fail_on);
     if !args.show_secrets {
         for f in &mut findings {
             f.secret = None;
