@@ -1,6 +1,7 @@
 //! The leakscope command line: argument parsing, wiring, progress and exit codes only.
 
 mod cli;
+mod docs_cmd;
 mod explain;
 mod models_cmd;
 mod rules_cmd;
@@ -16,6 +17,8 @@ fn main() {
         cli::Command::Explain(args) => explain::run(args),
         cli::Command::Models(cli::ModelsCommand::Scan(args)) => models_cmd::run(args),
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
+        cli::Command::Completions { shell } => docs_cmd::completions(shell),
+        cli::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     };
     match code {
         Ok(code) => std::process::exit(code),
