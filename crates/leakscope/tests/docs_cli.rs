@@ -15,9 +15,9 @@ fn completions_know_every_subcommand_and_flag() {
             "scan",
             "explain",
             "models",
-            "--fail-on",
-            "--compat-ignore",
-            "--show-secrets",
+            "fail-on",
+            "compat-ignore",
+            "show-secrets",
         ] {
             assert!(text.contains(word), "{shell} completion lacks {word}");
         }
