@@ -289,5 +289,5 @@ impl Engine {
 }
 
 fn secret_group(rule: &Rule, locs: &regex::bytes::CaptureLocations) -> Option<(usize, usize)> {
-    locs.get(rule.secret_group()?)
+    rule.secret_span(locs)
 }

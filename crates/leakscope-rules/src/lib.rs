@@ -6,6 +6,7 @@
 mod check;
 mod entropy;
 mod error;
+pub mod gitleaks;
 mod placeholder;
 mod rule;
 mod schema;

@@ -1,3 +1,4 @@
+use crate::gitleaks::{self, Allowlist, PathRule, SecretGroup};
 use crate::schema::{RuleFile, RuleSpec};
 use crate::validators::{self, Validator};
 use crate::{is_placeholder, shannon_entropy, RuleError};
@@ -13,6 +14,10 @@ pub struct Rule {
     pub origin: String,
     pub regex: Regex,
     secret_group: Option<usize>,
+    /// Gitleaks semantics for imported rules without a group: the first non-empty group.
+    first_non_empty_group: bool,
+    /// Imported from a Gitleaks config (which has no examples to check).
+    foreign: bool,
     validator: Option<Validator>,
 }
 
@@ -40,6 +45,16 @@ impl std::fmt::Display for Reject {
 
 impl Rule {
     pub fn compile(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
+        Rule::compile_with_group(spec, origin, None)
+    }
+
+    /// Compiles a rule whose secret is chosen the Gitleaks way (by group number, or the
+    /// first non-empty group) instead of by a group named `secret`.
+    pub fn compile_with_group(
+        spec: RuleSpec,
+        origin: &str,
+        foreign: Option<SecretGroup>,
+    ) -> Result<Rule, RuleError> {
         let invalid = |message: String| RuleError::Invalid {
             origin: origin.to_string(),
             id: spec.id.clone(),
@@ -71,7 +86,18 @@ impl Rule {
                 id: spec.id.clone(),
                 source,
             })?;
-        let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+        let named = regex.capture_names().position(|n| n == Some("secret"));
+        let (secret_group, first_non_empty_group) = match foreign {
+            Some(SecretGroup::Index(n)) if n < regex.captures_len() => (Some(n), false),
+            Some(SecretGroup::Index(n)) => {
+                return Err(invalid(format!(
+                    "secretGroup {n} but the regex has only {} group(s)",
+                    regex.captures_len() - 1
+                )))
+            }
+            Some(SecretGroup::FirstNonEmpty) => (None, regex.captures_len() > 1),
+            None => (named, false),
+        };
         let validator = match &spec.validator {
             Some(name) => Some(validators::lookup(name).map_err(invalid)?),
             None => None,
@@ -81,8 +107,31 @@ impl Rule {
             origin: origin.to_string(),
             regex,
             secret_group,
+            first_non_empty_group,
+            foreign: foreign.is_some(),
             validator,
         })
+    }
+
+    /// The secret's byte range among a match's capture locations.
+    pub fn secret_span(&self, locs: &regex::bytes::CaptureLocations) -> Option<(usize, usize)> {
+        if let Some(i) = self.secret_group {
+            return locs.get(i);
+        }
+        if self.first_non_empty_group {
+            if let Some(span) = (1..locs.len())
+                .filter_map(|i| locs.get(i))
+                .find(|(s, e)| e > s)
+            {
+                return Some(span);
+            }
+        }
+        locs.get(0)
+    }
+
+    /// Whether the rule came from a Gitleaks config.
+    pub fn is_foreign(&self) -> bool {
+        self.foreign
     }
 
     /// Index of the `secret` capture group, if the pattern names one.
@@ -99,11 +148,15 @@ impl Rule {
         &self,
         caps: &regex::bytes::Captures<'_>,
     ) -> Option<std::ops::Range<usize>> {
-        let m = match self.secret_group {
-            Some(i) => caps.get(i)?,
-            None => caps.get(0)?,
-        };
-        Some(m.range())
+        if let Some(i) = self.secret_group {
+            return Some(caps.get(i)?.range());
+        }
+        if self.first_non_empty_group {
+            if let Some(m) = caps.iter().skip(1).flatten().find(|m| !m.is_empty()) {
+                return Some(m.range());
+            }
+        }
+        Some(caps.get(0)?.range())
     }
 
     /// Applies the rule's post-match filters (placeholder, entropy, validator).
@@ -158,10 +211,15 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// An ordered set of compiled rules with unique ids.
+/// An ordered set of compiled rules with unique ids, plus what foreign (Gitleaks) configs
+/// add beside rules.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Allowlists from Gitleaks configs, applied to findings by the caller.
+    pub allowlists: Vec<Allowlist>,
+    /// Rules restricted to some paths (Gitleaks `path`), applied by the caller.
+    pub path_rules: Vec<PathRule>,
 }
 
 impl RuleSet {
@@ -174,8 +232,34 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Parses and adds the rules of one TOML rule file.
+    /// Parses and adds the rules of one TOML rule file: ours, or a Gitleaks config.
     pub fn add_toml(&mut self, text: &str, origin: &str) -> Result<(), RuleError> {
+        self.add_toml_in(text, origin, None)
+    }
+
+    /// As [`RuleSet::add_toml`]; `base` is the file's directory (for Gitleaks `[extend]`).
+    pub fn add_toml_in(
+        &mut self,
+        text: &str,
+        origin: &str,
+        base: Option<&Path>,
+    ) -> Result<(), RuleError> {
+        if looks_foreign(text) {
+            let value: toml::Value = toml::from_str(text).map_err(|e| RuleError::Parse {
+                origin: origin.to_string(),
+                message: e.to_string(),
+            })?;
+            if gitleaks::is_gitleaks(&value) {
+                let imported = gitleaks::import(text, origin, base)?;
+                for (spec, group) in imported.rules {
+                    let rule = Rule::compile_with_group(spec, origin, Some(group))?;
+                    self.push(rule)?;
+                }
+                self.allowlists.extend(imported.allowlists);
+                self.path_rules.extend(imported.path_rules);
+                return Ok(());
+            }
+        }
         for spec in parse_rule_file(text, origin)?.rules {
             let rule = Rule::compile(spec, origin)?;
             self.push(rule)?;
@@ -202,7 +286,7 @@ impl RuleSet {
             return Ok(());
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
-        self.add_toml(&text, &path.display().to_string())
+        self.add_toml_in(&text, &path.display().to_string(), path.parent())
     }
 
     pub fn push(&mut self, rule: Rule) -> Result<(), RuleError> {
@@ -229,6 +313,21 @@ impl RuleSet {
     pub fn by_id(&self) -> HashMap<&str, &Rule> {
         self.rules.iter().map(|r| (r.spec.id.as_str(), r)).collect()
     }
+}
+
+/// Cheap test before a second parse: only Gitleaks configs use these keys.
+fn looks_foreign(text: &str) -> bool {
+    [
+        "regex",
+        "allowlist",
+        "[extend]",
+        "secretGroup",
+        "title",
+        "path",
+        "entropy",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
 }
 
 /// Parses a rule file's TOML into specs without compiling them.

@@ -3,6 +3,7 @@
 mod args;
 mod config;
 mod findings;
+mod foreign;
 mod models;
 mod pipeline;
 mod progress;

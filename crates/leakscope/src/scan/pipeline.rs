@@ -2,6 +2,7 @@
 //! (for model files) the model analysis, and collects findings.
 
 use super::findings::from_match;
+use super::foreign::Foreign;
 use super::models;
 use super::progress::{Counters, Progress};
 use super::ScanArgs;
@@ -55,6 +56,7 @@ pub fn run(
         max_file_size: args.max_file_size,
         ..Limits::default()
     };
+    let foreign = Foreign::from_rules(&rules);
     let mut engine = Engine::new(rules, limits).context("building the scan engine")?;
     if args.compat_ignore {
         engine = engine.with_compat_allow_markers();
@@ -77,6 +79,7 @@ pub fn run(
     let walked = walk(&args.inputs, &opts, || {
         let mut buf: Vec<u8> = Vec::new();
         let engine = &engine;
+        let foreign = &foreign;
         let counters = &counters;
         let findings = &findings;
         let skipped = &skipped;
@@ -120,6 +123,9 @@ pub fn run(
                 let mut found: Vec<Finding> = out
                     .matches
                     .iter()
+                    .filter(|m| {
+                        foreign.keeps(&engine.rules()[m.rule].spec.id, &file.display, m, &buf)
+                    })
                     .map(|m| from_match(&engine.rules()[m.rule], m, &file.display))
                     .collect();
                 lock(findings).append(&mut found);
