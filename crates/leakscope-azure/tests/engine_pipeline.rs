@@ -38,6 +38,7 @@ fn scan(text: &str) -> Vec<Finding> {
                 git: None,
                 analysis: None,
                 validation: None,
+                paired: Vec::new(),
                 captures: m
                     .captures
                     .iter()

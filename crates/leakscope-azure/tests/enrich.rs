@@ -26,6 +26,7 @@ fn finding(kind: &str, secret: &str, captures: &[(&str, &str)]) -> Finding {
         git: None,
         analysis: None,
         validation: None,
+        paired: Vec::new(),
         captures: captures
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

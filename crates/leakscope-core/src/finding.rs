@@ -34,10 +34,22 @@ pub struct Finding {
     pub analysis: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// The other half of a credential pair found nearby (an AWS secret key for its key
+    /// id, a client secret for its client id), per the rules' `pairs_with`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paired: Vec<Paired>,
     /// Other named captures of the rule's pattern (e.g. `url` before a SAS query). Internal:
     /// used by analysis, never serialised because it may hold secret material.
     #[serde(skip)]
     pub captures: std::collections::BTreeMap<String, String>,
+}
+
+/// A reference from one finding to its paired finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paired {
+    pub rule_id: String,
+    pub line: u64,
+    pub fingerprint: String,
 }
 
 /// Where in history a finding came from (history scans only).

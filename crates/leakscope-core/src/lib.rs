@@ -9,7 +9,7 @@ mod redact;
 mod severity;
 mod skip;
 
-pub use finding::{Finding, GitInfo, Validation};
+pub use finding::{Finding, GitInfo, Paired, Validation};
 pub use fingerprint::fingerprint;
 pub use limits::Limits;
 pub use redact::{redact, redact_query_secret};

@@ -74,10 +74,14 @@ pub fn render(report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> 
 
 /// One-line highlights of a finding's analysis: the risk reasons of a SAS, a model's calls.
 fn analysis_lines(f: &Finding) -> Vec<String> {
+    let mut lines: Vec<String> = f
+        .paired
+        .iter()
+        .map(|p| format!("- pairs with {} on line {}", p.rule_id, p.line))
+        .collect();
     let Some(a) = &f.analysis else {
-        return Vec::new();
+        return lines;
     };
-    let mut lines = Vec::new();
     if let Some(summary) = a.get("summary").and_then(|v| v.as_str()) {
         lines.push(summary.to_string());
     }

@@ -26,6 +26,7 @@ fn sample() -> (Vec<Finding>, Summary, Vec<RuleMeta>) {
             "reasons": ["account-wide: blob, file, queue and table services", "can delete and overwrite data"]
         })),
         validation: None,
+        paired: Vec::new(),
         captures: Default::default(),
     };
     let mut g = f.clone();

@@ -685,3 +685,32 @@ fn leakscope_toml_is_found_upwards_and_applied() {
         .code(2)
         .stderr(predicate::str::contains("leakscope.toml"));
 }
+
+#[test]
+fn credential_pairs_are_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deploy.sh"),
+        "export AWS_ACCESS_KEY_ID=AKIAQ3EGRTW5VNM2KP7Y\n\
+         export AWS_SECRET_ACCESS_KEY=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\n",
+    )
+    .unwrap();
+    let findings = scan_jsonl(&[dir.path().as_os_str()], 1);
+    let by_rule = |id: &str| findings.iter().find(|f| f["rule_id"] == id).unwrap();
+    let (key_id, secret) = (
+        by_rule("aws.access_key_id"),
+        by_rule("aws.secret_access_key"),
+    );
+    assert_eq!(key_id["paired"][0]["rule_id"], "aws.secret_access_key");
+    assert_eq!(key_id["paired"][0]["line"], 2);
+    assert_eq!(key_id["paired"][0]["fingerprint"], secret["fingerprint"]);
+    assert_eq!(secret["paired"][0]["rule_id"], "aws.access_key_id");
+    leakscope()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "pairs with aws.secret_access_key on line 2",
+        ));
+}

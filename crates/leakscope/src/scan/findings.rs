@@ -1,9 +1,9 @@
 //! Turning engine matches into findings, and the intelligence that enriches them.
 
-use leakscope_core::{fingerprint, redact, Finding};
+use leakscope_core::{fingerprint, redact, Finding, Paired};
 use leakscope_engine::Match;
 use leakscope_rules::Rule;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A finding for one match in the file at `path`. The full secret is kept for analysis;
 /// `scan::run` clears it before output unless `--show-secrets`.
@@ -28,6 +28,7 @@ pub fn from_match(rule: &Rule, m: &Match, path: &str) -> Finding {
         git: None,
         analysis: None,
         validation: None,
+        paired: Vec::new(),
         captures: m
             .captures
             .iter()
@@ -63,6 +64,49 @@ pub fn dedup_overlaps(findings: &mut Vec<Finding>, generic_rules: &HashSet<Strin
     }
     let mut keep = drop.iter().map(|d| !d);
     findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// How many lines apart the two halves of a credential pair may be.
+const PAIR_LINES: u64 = 30;
+
+/// Links each finding to the nearest finding in the same file whose rule it pairs with
+/// (`pairs_with`), so a report shows an AWS key id together with its secret. Expects the
+/// order `dedup_overlaps` leaves (grouped by path).
+pub fn link_pairs(findings: &mut [Finding], pairs: &HashMap<String, Vec<String>>) {
+    if pairs.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    while start < findings.len() {
+        let mut end = start + 1;
+        while end < findings.len() && findings[end].path == findings[start].path {
+            end += 1;
+        }
+        let group = &mut findings[start..end];
+        let links: Vec<Option<Paired>> = group
+            .iter()
+            .map(|a| {
+                let partners = pairs.get(&a.rule_id)?;
+                group
+                    .iter()
+                    .filter(|b| {
+                        partners.contains(&b.rule_id) && b.line.abs_diff(a.line) <= PAIR_LINES
+                    })
+                    .min_by_key(|b| b.line.abs_diff(a.line))
+                    .map(|b| Paired {
+                        rule_id: b.rule_id.clone(),
+                        line: b.line,
+                        fingerprint: b.fingerprint.clone(),
+                    })
+            })
+            .collect();
+        for (f, link) in group.iter_mut().zip(links) {
+            if let Some(p) = link {
+                f.paired.push(p);
+            }
+        }
+        start = end;
+    }
 }
 
 type Pos = (u64, u64);
@@ -134,6 +178,7 @@ mod tests {
             git: None,
             analysis: None,
             validation: None,
+            paired: Vec::new(),
             captures: Default::default(),
         }
     }
@@ -174,6 +219,28 @@ mod tests {
         ];
         dedup_overlaps(&mut v, &HashSet::new());
         assert_eq!(ids(&v), ["db.uri", "aws.key", "other"]);
+    }
+
+    #[test]
+    fn pairs_link_to_the_nearest_partner_in_the_same_file() {
+        let mut v = vec![
+            f("aws.key_id", Severity::High, (3, 1), (3, 20)),
+            f("aws.secret", Severity::Critical, (4, 1), (4, 40)),
+            f("aws.secret", Severity::Critical, (90, 1), (90, 40)),
+        ];
+        v[1].fingerprint = "fp-near".into();
+        let pairs: HashMap<String, Vec<String>> = [
+            ("aws.key_id".to_string(), vec!["aws.secret".to_string()]),
+            ("aws.secret".to_string(), vec!["aws.key_id".to_string()]),
+        ]
+        .into();
+        link_pairs(&mut v, &pairs);
+        assert_eq!(v[0].paired.len(), 1);
+        assert_eq!(v[0].paired[0].line, 4);
+        assert_eq!(v[0].paired[0].fingerprint, "fp-near");
+        assert_eq!(v[1].paired[0].rule_id, "aws.key_id");
+        // 87 lines away: not a pair.
+        assert!(v[2].paired.is_empty());
     }
 
     #[test]

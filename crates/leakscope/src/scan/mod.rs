@@ -52,6 +52,7 @@ pub fn run(mut args: ScanArgs) -> anyhow::Result<i32> {
 
     findings::enrich(&mut findings, now, account_keys);
     findings::dedup_overlaps(&mut findings, &result.generic_rules);
+    findings::link_pairs(&mut findings, &result.pairs);
     if let Some(c) = &config {
         let allowed = c.apply(&mut findings);
         if args.verbose {

@@ -92,6 +92,7 @@ fn to_finding(v: Verdict) -> Option<Finding> {
         git: None,
         analysis: serde_json::to_value(&v).ok(),
         validation: None,
+        paired: Vec::new(),
         captures: Default::default(),
     })
 }

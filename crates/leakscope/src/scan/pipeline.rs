@@ -12,7 +12,7 @@ use leakscope_engine::Engine;
 use leakscope_report::{RuleMeta, Summary};
 use leakscope_rules::RuleSet;
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -23,6 +23,8 @@ pub struct ScanResult {
     pub rules: Vec<RuleMeta>,
     /// Ids of rules marked `generic` (weaker evidence, yielded to specific rules).
     pub generic_rules: HashSet<String>,
+    /// Rule id -> the rule ids it pairs with (`pairs_with`).
+    pub pairs: HashMap<String, Vec<String>>,
 }
 
 pub fn run(
@@ -35,6 +37,12 @@ pub fn run(
         .iter()
         .filter(|r| r.spec.generic)
         .map(|r| r.spec.id.clone())
+        .collect();
+    let pairs: HashMap<String, Vec<String>> = rules
+        .rules
+        .iter()
+        .filter(|r| !r.spec.pairs_with.is_empty())
+        .map(|r| (r.spec.id.clone(), r.spec.pairs_with.clone()))
         .collect();
     let mut rule_meta: Vec<RuleMeta> = rules
         .rules
@@ -149,6 +157,7 @@ pub fn run(
         summary,
         rules: rule_meta,
         generic_rules,
+        pairs,
     })
 }
 
