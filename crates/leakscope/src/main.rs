@@ -2,6 +2,7 @@
 
 mod cli;
 mod explain;
+mod logs_cmd;
 mod models_cmd;
 mod rules_cmd;
 mod scan;
@@ -16,6 +17,7 @@ fn main() {
         cli::Command::Explain(args) => explain::run(args),
         cli::Command::Models(cli::ModelsCommand::Scan(args)) => models_cmd::run(args),
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
+        cli::Command::Logs(cmd) => logs_cmd::run(cmd),
     };
     match code {
         Ok(code) => std::process::exit(code),
