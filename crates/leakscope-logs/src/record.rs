@@ -84,7 +84,15 @@ pub struct RawFields {
 }
 
 fn nonempty(s: Option<String>) -> Option<String> {
-    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    let v = s?;
+    let t = v.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == v.len() {
+        Some(v)
+    } else {
+        Some(t.to_string())
+    }
 }
 
 fn num(s: &Option<String>) -> u64 {
