@@ -32,12 +32,56 @@ impl FlatRow for Row<'_> {
     }
 }
 
-/// Read every record; `f(line, result)` per record. Header errors are returned as `Err`.
+/// Passes bytes through but fails once one CSV record (quote-aware: newlines inside quotes
+/// do not end it) exceeds `max` bytes, so a hostile field cannot grow memory without bound.
+struct RecordCap<R> {
+    inner: R,
+    max: usize,
+    in_quotes: bool,
+    since_break: usize,
+}
+
+const TOO_LONG: &str = "CSV record longer than the limit";
+
+impl<R: Read> Read for RecordCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' if !self.in_quotes => {
+                    self.since_break = 0;
+                    continue;
+                }
+                _ => {}
+            }
+            self.since_break += 1;
+            if self.since_break > self.max {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    TOO_LONG,
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Read every record; `f(line, result)` per record. A record over `MAX_RECORD` bytes is
+/// reported once as a bad line and ends the file. Other I/O errors are returned.
 pub fn read(
     r: impl Read,
     f: &mut dyn FnMut(u64, Result<Record, &'static str>),
 ) -> Result<(), ::csv::Error> {
-    let mut rdr = ::csv::ReaderBuilder::new().flexible(true).from_reader(r);
+    let capped = RecordCap {
+        inner: r,
+        max: crate::read::MAX_RECORD,
+        in_quotes: false,
+        since_break: 0,
+    };
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(capped);
     let headers: Vec<String> = rdr.headers()?.iter().map(normalise_header).collect();
     let mut rec = ::csv::StringRecord::new();
     loop {
@@ -55,7 +99,11 @@ pub fn read(
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                if matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
+                if let ::csv::ErrorKind::Io(io) = e.kind() {
+                    if io.to_string() == TOO_LONG {
+                        f(line, Err(TOO_LONG));
+                        return Ok(());
+                    }
                     return Err(e);
                 }
                 f(line, Err("malformed CSV record"));
@@ -63,4 +111,20 @@ pub fn read(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_quoted_field_is_one_bad_record() {
+        let mut data = b"TimeGenerated,OperationName\n2024-01-01T00:00:00Z,GetBlob\n\"".to_vec();
+        data.extend(std::iter::repeat_n(b'a', crate::read::MAX_RECORD + 10));
+        let mut got = Vec::new();
+        read(&data[..], &mut |line, r| got.push((line, r.is_ok()))).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got[0].1);
+        assert!(!got[1].1);
+    }
 }
