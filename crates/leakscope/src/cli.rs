@@ -20,6 +20,9 @@ pub enum Command {
     /// List or check detection rules.
     #[command(subcommand)]
     Rules(crate::rules_cmd::RulesCommand),
+    /// Audit Azure Storage logs: who used which SAS / account key.
+    #[command(subcommand)]
+    Logs(crate::logs_cmd::LogsCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -3,6 +3,7 @@
 mod cli;
 mod docs_cmd;
 mod explain;
+mod logs_cmd;
 mod models_cmd;
 mod rules_cmd;
 mod scan;
@@ -17,6 +18,7 @@ fn main() {
         cli::Command::Explain(args) => explain::run(args),
         cli::Command::Models(cli::ModelsCommand::Scan(args)) => models_cmd::run(args),
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
+        cli::Command::Logs(cmd) => logs_cmd::run(cmd),
         cli::Command::Completions { shell } => docs_cmd::completions(shell),
         cli::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     };
