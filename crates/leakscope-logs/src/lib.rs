@@ -16,6 +16,7 @@ pub mod classic;
 pub mod correlate;
 pub mod csv;
 pub mod detect;
+mod html;
 pub mod monitor_json;
 pub mod read;
 pub mod record;

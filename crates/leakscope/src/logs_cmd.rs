@@ -22,6 +22,7 @@ pub enum LogsFormat {
     Human,
     Json,
     Jsonl,
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -103,6 +104,7 @@ fn audit(args: LogsAuditArgs) -> anyhow::Result<i32> {
         LogsFormat::Json => report.write_json(&mut out)?,
         LogsFormat::Jsonl => report.write_jsonl(&mut out)?,
         LogsFormat::Human => report.write_human(&mut out)?,
+        LogsFormat::Html => report.write_html(&mut out)?,
     }
     out.flush()?;
     Ok(if args.fail_on_flags && !report.flags.is_empty() {

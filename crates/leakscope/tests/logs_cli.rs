@@ -131,3 +131,46 @@ fn leaked_key_found_by_scan_is_reported_used() {
     // The report never carries the secret.
     assert!(!String::from_utf8_lossy(&out).contains(key));
 }
+
+#[test]
+fn audit_html_is_one_escaped_page_with_every_credential() {
+    let json = leakscope()
+        .args(["logs", "audit", "--format", "json"])
+        .arg(fixtures().join("logs"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let html = leakscope()
+        .args(["logs", "audit", "--format", "html"])
+        .arg(fixtures().join("logs"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
+    assert!(
+        !html.contains("<script"),
+        "no scripts, and log text is escaped"
+    );
+    assert!(!html.contains("<link") && !html.contains(" src="), "self-contained");
+    let credentials = v["credentials"].as_array().unwrap();
+    assert!(!credentials.is_empty());
+    for c in credentials {
+        let id = c["id"].as_str().unwrap();
+        let escaped = id
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;");
+        assert!(html.contains(&escaped), "credential {id} missing");
+    }
+    for f in v["flags"].as_array().unwrap() {
+        assert!(html.contains(f["reason"].as_str().unwrap()));
+    }
+}
