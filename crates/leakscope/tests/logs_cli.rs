@@ -157,7 +157,10 @@ fn audit_html_is_one_escaped_page_with_every_credential() {
         !html.contains("<script"),
         "no scripts, and log text is escaped"
     );
-    assert!(!html.contains("<link") && !html.contains(" src="), "self-contained");
+    assert!(
+        !html.contains("<link") && !html.contains(" src="),
+        "self-contained"
+    );
     let credentials = v["credentials"].as_array().unwrap();
     assert!(!credentials.is_empty());
     for c in credentials {
