@@ -22,34 +22,7 @@ pub struct UrlInfo {
     pub base: String,
 }
 
-/// Decodes `%XX` sequences; malformed ones are kept literally. `+` stays `+`: Azure signatures
-/// are standard base64, and reading `+` as a space would corrupt them.
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
+pub use leakscope_core::percent_decode;
 
 /// Undoes the escapes a query string picks up when pasted into HTML, JSON or JS.
 pub fn unescape_text(s: &str) -> String {

@@ -8,6 +8,7 @@ mod limits;
 mod redact;
 mod severity;
 mod skip;
+mod text;
 
 pub use finding::{Finding, GitInfo, Paired, Validation};
 pub use fingerprint::fingerprint;
@@ -15,3 +16,4 @@ pub use limits::Limits;
 pub use redact::{redact, redact_query_secret};
 pub use severity::{Confidence, ParseLevelError, Severity};
 pub use skip::{SkipReason, Skipped};
+pub use text::percent_decode;

@@ -324,25 +324,7 @@ pub fn sas_sig(query: &str) -> Option<String> {
     })
 }
 
-/// Percent-decode (`+` stays `+`: SAS values are base64/RFC 3339, not form data).
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use leakscope_core::percent_decode;
 
 /// The SHA-256 values in a logged token hash, as upper-case hex. Azure writes
 /// `key1(HEX)` for Shared Key, `key1(HEX),SasSignature(HEX)` for a SAS and a bare hash for

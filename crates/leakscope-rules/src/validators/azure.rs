@@ -86,26 +86,7 @@ pub fn is_storage_account_key(secret: &[u8]) -> bool {
         && matches!(base64::engine::general_purpose::STANDARD.decode(s), Ok(b) if b.len() == 64)
 }
 
-/// Decodes `%XX`; other bytes pass through (`+` stays `+`: SAS signatures are base64).
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            // Byte-wise: slicing the `str` here could split a multi-byte character.
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+use leakscope_core::percent_decode;
 
 /// A SAS signature: base64 of a 32-byte HMAC-SHA256, not a run of one character.
 fn is_sas_signature(raw: &str) -> bool {
