@@ -74,21 +74,14 @@ impl Budget {
         }
     }
 
-    /// Reads all of `r` (a decoder over `compressed` input bytes) within every limit.
-    /// The read is bounded with `Read::take` before any byte is allocated, whatever sizes
-    /// the archive declares.
-    pub fn read(&mut self, r: &mut dyn Read, compressed: u64) -> Result<Vec<u8>, ReadError> {
+    /// The most bytes one member or stream over `compressed` input bytes may expand to,
+    /// and the limit that sets it. `whole` says the result is held in memory at once (a
+    /// member), so the per-member limit applies; a tar streamed member by member is not.
+    fn cap(&self, compressed: u64, whole: bool) -> (u64, String) {
         let l = &self.limits;
         let remaining = l.max_total_bytes.saturating_sub(self.expanded);
         let by_ratio = compressed.saturating_mul(l.max_ratio).max(l.ratio_floor);
-        let (cap, why) = [
-            (
-                l.max_entry_bytes,
-                format!(
-                    "member expands past the {}-byte member limit (--max-file-size)",
-                    l.max_entry_bytes
-                ),
-            ),
+        let mut caps = vec![
             (
                 remaining,
                 format!(
@@ -103,10 +96,39 @@ impl Budget {
                     l.max_ratio
                 ),
             ),
-        ]
-        .into_iter()
-        .min_by_key(|(c, _)| *c)
-        .unwrap_or((0, String::new()));
+        ];
+        if whole {
+            caps.push((
+                l.max_entry_bytes,
+                format!(
+                    "member expands past the {}-byte member limit (--max-file-size)",
+                    l.max_entry_bytes
+                ),
+            ));
+        }
+        caps.into_iter()
+            .min_by_key(|(c, _)| *c)
+            .unwrap_or((0, String::new()))
+    }
+
+    /// A reader over a decompressed stream that is walked, not held (a compressed tar):
+    /// it fails once the stream passes its cap. Members read from it are still counted
+    /// one by one by [`Budget::read`].
+    pub fn stream<R: Read>(&self, inner: R, compressed: u64) -> Capped<R> {
+        let (left, why) = self.cap(compressed, false);
+        Capped {
+            inner,
+            left,
+            why,
+            hit: false,
+        }
+    }
+
+    /// Reads all of `r` (a decoder over `compressed` input bytes) within every limit.
+    /// The read is bounded with `Read::take` before any byte is allocated, whatever sizes
+    /// the archive declares.
+    pub fn read(&mut self, r: &mut dyn Read, compressed: u64) -> Result<Vec<u8>, ReadError> {
+        let (cap, why) = self.cap(compressed, true);
         let mut out = Vec::new();
         let res = r.take(cap.saturating_add(1)).read_to_end(&mut out);
         self.expanded = self.expanded.saturating_add(out.len() as u64);
@@ -120,5 +142,30 @@ impl Budget {
                 partial: out,
             }),
         }
+    }
+}
+
+/// See [`Budget::stream`].
+pub(crate) struct Capped<R> {
+    inner: R,
+    left: u64,
+    /// The limit that set the cap, for the skip reason.
+    pub why: String,
+    /// The cap was reached (the stream had more).
+    pub hit: bool,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = usize::try_from(self.left.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            self.hit = true;
+            return Err(std::io::Error::other("archive expansion limit"));
+        }
+        self.left -= n as u64;
+        Ok(n)
     }
 }

@@ -134,7 +134,36 @@ impl Expander<'_> {
                 return self.skip(path, SkipReason::ArchiveUnreadable { detail });
             }
         };
-        match self.read(&mut reader, bytes.len() as u64) {
+        // A tar inside is walked member by member straight from the decoder, so a large
+        // `.tar.gz` needs no more memory than its largest member.
+        let mut head = Vec::with_capacity(512);
+        let head_ok = (&mut reader).take(512).read_to_end(&mut head).is_ok();
+        if head_ok && detect(&head) == Some(Kind::Tar) {
+            if level >= self.budget.limits.max_depth {
+                let detail = format!(
+                    "tar archive nested deeper than {} levels (--max-archive-depth)",
+                    self.budget.limits.max_depth
+                );
+                return self.skip(path, SkipReason::ArchiveLimit { detail });
+            }
+            let mut stream = self
+                .budget
+                .stream(std::io::Cursor::new(head).chain(reader), bytes.len() as u64);
+            let res = {
+                let mut each = |m: Member<'_>| self.member(path, m, level + 1);
+                tar::members_stream(&mut stream, &mut each)
+            };
+            if stream.hit {
+                let detail = stream.why;
+                self.skip(path, SkipReason::ArchiveLimit { detail });
+            } else if let Err(detail) = res {
+                let detail = format!("tar: {detail}");
+                self.skip(path, SkipReason::ArchiveUnreadable { detail });
+            }
+            return;
+        }
+        let mut whole = std::io::Cursor::new(head).chain(reader);
+        match self.read(&mut whole, bytes.len() as u64) {
             Ok(out) => self.content(path, &out, level, layers),
             Err(e) => {
                 let (reason, partial) = e.into_reason();

@@ -16,6 +16,24 @@ pub fn members(bytes: &[u8], each: &mut dyn FnMut(Member<'_>) -> bool) -> Result
     let layers = image_layers(bytes);
     let mut archive = ::tar::Archive::new(Cursor::new(bytes));
     let entries = archive.entries_with_seek().map_err(|e| e.to_string())?;
+    walk(entries, &layers, each)
+}
+
+/// Like [`members`] over a stream that is read once (a decompressed `.tar.gz`).
+pub fn members_stream(
+    stream: &mut dyn Read,
+    each: &mut dyn FnMut(Member<'_>) -> bool,
+) -> Result<(), String> {
+    let mut archive = ::tar::Archive::new(stream);
+    let entries = archive.entries().map_err(|e| e.to_string())?;
+    walk(entries, &HashMap::new(), each)
+}
+
+fn walk<R: Read>(
+    entries: ::tar::Entries<'_, R>,
+    layers: &HashMap<String, String>,
+    each: &mut dyn FnMut(Member<'_>) -> bool,
+) -> Result<(), String> {
     for entry in entries {
         let mut entry = entry.map_err(|e| e.to_string())?;
         if !entry.header().entry_type().is_file() {

@@ -185,6 +185,34 @@ fn member_count_limit() {
 }
 
 #[test]
+fn compressed_tar_is_streamed_member_by_member() {
+    let names: Vec<String> = (0..20).map(|i| format!("f{i}.env")).collect();
+    let body = vec![b'x'; 1000];
+    let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &body[..])).collect();
+    let tgz = gzip(&tar_of(&members));
+    // The tar (over 20 KB) is larger than a member may be; its members are not.
+    let l = ArchiveLimits {
+        max_entry_bytes: 4096,
+        ..ArchiveLimits::default()
+    };
+    let (_, seen) = run(&tgz, &l);
+    assert_eq!(seen.blobs.len(), 20, "{:?}", seen.skipped);
+    assert!(seen.skipped.is_empty());
+    // The stream itself is bounded by the total.
+    let l = ArchiveLimits {
+        max_total_bytes: 8192,
+        ..ArchiveLimits::default()
+    };
+    let (_, seen) = run(&tgz, &l);
+    assert!(seen.blobs.len() < 20);
+    assert!(
+        limit_details(&seen)[0].contains("--max-archive-bytes"),
+        "{:?}",
+        seen.skipped
+    );
+}
+
+#[test]
 fn member_size_limit() {
     let l = ArchiveLimits {
         max_entry_bytes: 10,
