@@ -5,14 +5,32 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
-    TooLarge { size: u64, limit: u64 },
-    Unreadable { error: String },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    Unreadable {
+        error: String,
+    },
     SymlinkLoop,
     Symlink,
     SpecialFile,
     Excluded,
-    TooManyFindings { dropped: usize },
-    Other { detail: String },
+    TooManyFindings {
+        dropped: usize,
+    },
+    /// An archive (or a member of one) hit an expansion limit: depth, total expanded
+    /// bytes, member size, compression ratio or member count.
+    ArchiveLimit {
+        detail: String,
+    },
+    /// An archive member that could not be read (corrupt, encrypted, unsupported method).
+    ArchiveUnreadable {
+        detail: String,
+    },
+    Other {
+        detail: String,
+    },
 }
 
 impl SkipReason {
@@ -26,6 +44,8 @@ impl SkipReason {
             SkipReason::SpecialFile => "special file",
             SkipReason::Excluded => "excluded",
             SkipReason::TooManyFindings { .. } => "too many findings",
+            SkipReason::ArchiveLimit { .. } => "archive limit",
+            SkipReason::ArchiveUnreadable { .. } => "archive member unreadable",
             SkipReason::Other { .. } => "other",
         }
     }
@@ -44,6 +64,10 @@ impl fmt::Display for SkipReason {
             SkipReason::Excluded => f.write_str("excluded"),
             SkipReason::TooManyFindings { dropped } => {
                 write!(f, "{dropped} further matches dropped (per-file limit)")
+            }
+            SkipReason::ArchiveLimit { detail } => write!(f, "archive limit: {detail}"),
+            SkipReason::ArchiveUnreadable { detail } => {
+                write!(f, "archive member unreadable: {detail}")
             }
             SkipReason::Other { detail } => f.write_str(detail),
         }

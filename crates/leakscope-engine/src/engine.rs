@@ -1,5 +1,6 @@
 use crate::allow;
-use crate::decode::Decoder;
+use crate::decode::runs::{self, RunKind};
+use crate::decode::{Decoded, Decoder};
 use crate::position::LineIndex;
 use crate::prefilter::{Prefilter, Target};
 use crate::window::{self, Window};
@@ -178,6 +179,9 @@ impl Engine {
                 self.scan_decoded(bytes, s, e, binary, depth, layer_start, out);
             }
         }
+        if !binary && depth < self.limits.max_decode_depth {
+            self.scan_runs(bytes, depth, layer_start, out);
+        }
     }
 
     fn run_rule(
@@ -236,9 +240,8 @@ impl Engine {
         }
     }
 
-    /// Decodes `bytes[s..e]` with every decoder that changes it, scans the result, and
-    /// keeps what the plain layer did not already find (a decoded match that covers a plain
-    /// one of the same rule replaces it: it is the more complete secret).
+    /// Decodes `bytes[s..e]` with every triggered decoder that changes it and scans the
+    /// result.
     #[allow(clippy::too_many_arguments)]
     fn scan_decoded(
         &self,
@@ -255,34 +258,72 @@ impl Engine {
             let Some(decoded) = decoder.decode(region) else {
                 continue;
             };
-            let mut inner = Vec::new();
-            self.scan_layer(&decoded.bytes, binary, depth + 1, &mut inner);
-            for mut m in inner {
-                let os = s + decoded.map[m.start] as usize;
-                let oe = s + decoded.map[m.end] as usize;
-                m.start = os;
-                m.end = oe;
-                m.decoders.insert(0, decoder.name());
-                let mut replaced = false;
-                let mut covered = false;
-                for existing in out[layer_start..].iter_mut() {
-                    if existing.rule != m.rule || existing.end <= os || existing.start >= oe {
-                        continue;
-                    }
-                    let same = (os, oe) == (existing.start, existing.end);
-                    // Prefer the more complete secret, then the shorter decoder chain.
-                    let better = (os <= existing.start && oe >= existing.end && !same)
-                        || (same && m.decoders.len() < existing.decoders.len());
-                    if better && !replaced {
-                        *existing = m.clone();
-                        replaced = true;
-                    } else {
-                        covered = true;
-                    }
+            self.scan_view(&decoded, s, decoder, binary, depth, layer_start, out);
+        }
+    }
+
+    /// Base64 and hex runs: no trigger literal marks them, so a byte scan finds them (text
+    /// blobs only; a run must decode to mostly printable text to be scanned).
+    fn scan_runs(&self, bytes: &[u8], depth: usize, layer_start: usize, out: &mut Vec<Match>) {
+        let mut budget = runs::MAX_DECODED_PER_LAYER;
+        for run in runs::find(bytes, &mut budget) {
+            let decoder = match run.kind {
+                RunKind::Base64 => Decoder::Base64,
+                RunKind::Hex => Decoder::Hex,
+            };
+            self.scan_view(
+                &run.decoded,
+                run.start,
+                decoder,
+                false,
+                depth,
+                layer_start,
+                out,
+            );
+        }
+    }
+
+    /// Scans one decoded view whose map is relative to `base` and keeps what the plain
+    /// layer did not already find (a decoded match that covers a plain one of the same
+    /// rule replaces it: it is the more complete secret).
+    #[allow(clippy::too_many_arguments)]
+    fn scan_view(
+        &self,
+        decoded: &Decoded,
+        base: usize,
+        decoder: Decoder,
+        binary: bool,
+        depth: usize,
+        layer_start: usize,
+        out: &mut Vec<Match>,
+    ) {
+        let mut inner = Vec::new();
+        self.scan_layer(&decoded.bytes, binary, depth + 1, &mut inner);
+        for mut m in inner {
+            let os = base + decoded.map[m.start] as usize;
+            let oe = base + decoded.map[m.end] as usize;
+            m.start = os;
+            m.end = oe;
+            m.decoders.insert(0, decoder.name());
+            let mut replaced = false;
+            let mut covered = false;
+            for existing in out[layer_start..].iter_mut() {
+                if existing.rule != m.rule || existing.end <= os || existing.start >= oe {
+                    continue;
                 }
-                if !replaced && !covered {
-                    out.push(m);
+                let same = (os, oe) == (existing.start, existing.end);
+                // Prefer the more complete secret, then the shorter decoder chain.
+                let better = (os <= existing.start && oe >= existing.end && !same)
+                    || (same && m.decoders.len() < existing.decoders.len());
+                if better && !replaced {
+                    *existing = m.clone();
+                    replaced = true;
+                } else {
+                    covered = true;
                 }
+            }
+            if !replaced && !covered {
+                out.push(m);
             }
         }
     }

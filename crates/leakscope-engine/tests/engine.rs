@@ -146,3 +146,73 @@ fn per_blob_limit_drops_and_counts_the_rest() {
     assert_eq!(out.matches.len(), 3);
     assert_eq!(out.dropped, 2);
 }
+
+fn rule(e: &Engine, id: &str) -> usize {
+    e.rules()
+        .iter()
+        .position(|r| r.spec.id == id)
+        .expect("rule")
+}
+
+const AKIA_LINE: &str = "aws_access_key_id = AKIARMRZQQTPUTZADS73\n";
+
+/// The (line, column) of `text`'s byte `at`, 1-based.
+fn line_col(text: &str, at: usize) -> (u64, u64) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() as u64 + 1;
+    (line, col)
+}
+
+#[test]
+fn base64_encoded_secret_points_at_its_group_in_the_original() {
+    use base64::Engine as _;
+    let e = engine();
+    let enc = base64::engine::general_purpose::STANDARD.encode(AKIA_LINE);
+    let text = format!("apiVersion: v1\nkind: Secret\ndata:\n  credentials: {enc}\n");
+    let out = e.scan(text.as_bytes());
+    let id = rule(&e, "aws.access_key_id");
+    let m = out.matches.iter().find(|m| m.rule == id).expect("found");
+    assert_eq!(m.secret, b"AKIARMRZQQTPUTZADS73");
+    assert_eq!(m.decoders, vec!["base64"]);
+    // Decoded byte 20 sits in the 4-character group starting 24 characters in.
+    let run = text.find(&enc).unwrap();
+    assert_eq!(m.start, run + 24);
+    assert_eq!((m.line, m.column), line_col(&text, run + 24));
+    assert_eq!(m.line, 4);
+}
+
+#[test]
+fn url_safe_base64_and_hex_secrets_are_found() {
+    use base64::Engine as _;
+    let e = engine();
+    let id = rule(&e, "aws.access_key_id");
+    let plain = format!("??>>{AKIA_LINE}");
+    let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&plain);
+    assert!(enc.contains(['-', '_']), "{enc}");
+    let text = format!("# token\nTOKEN={enc}\n");
+    let out = e.scan(text.as_bytes());
+    let m = out.matches.iter().find(|m| m.rule == id).expect("url-safe");
+    assert_eq!(m.decoders, vec!["base64"]);
+    let run = text.find(&enc).unwrap();
+    // Decoded byte 24 (after "??>>" and the key name) is group 8: character 32.
+    assert_eq!((m.line, m.column), line_col(&text, run + 32));
+
+    let hex: String = AKIA_LINE.bytes().map(|b| format!("{b:02x}")).collect();
+    let text = format!("x = 1\n  blob: \"{hex}\"\n");
+    let out = e.scan(text.as_bytes());
+    let m = out.matches.iter().find(|m| m.rule == id).expect("hex");
+    assert_eq!(m.decoders, vec!["hex"]);
+    let run = text.find(&hex).unwrap();
+    assert_eq!((m.line, m.column), line_col(&text, run + 40));
+    assert_eq!(m.end, run + 80);
+}
+
+#[test]
+fn random_base64_and_digests_are_not_decoded() {
+    let e = engine();
+    let text = "key: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==\n\
+                sha: 3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed\n";
+    let out = e.scan(text.as_bytes());
+    assert!(out.matches.iter().all(|m| m.decoders.is_empty()));
+}

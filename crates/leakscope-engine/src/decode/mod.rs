@@ -5,6 +5,7 @@
 mod html;
 mod json;
 mod percent;
+pub(crate) mod runs;
 
 /// A decoding the engine can apply to a region of a blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,9 +13,14 @@ pub enum Decoder {
     Percent,
     JsonEscape,
     HtmlEntity,
+    /// Runs of base64 (standard or URL-safe alphabet), found by a byte scan, not triggers.
+    Base64,
+    /// Runs of hex digits, found like base64.
+    Hex,
 }
 
 impl Decoder {
+    /// The decoders triggered by literals in the prefilter.
     pub const ALL: [Decoder; 3] = [Decoder::Percent, Decoder::JsonEscape, Decoder::HtmlEntity];
 
     /// The name recorded in a finding's `decoders`.
@@ -23,6 +29,8 @@ impl Decoder {
             Decoder::Percent => "percent",
             Decoder::JsonEscape => "json_escape",
             Decoder::HtmlEntity => "html_entity",
+            Decoder::Base64 => "base64",
+            Decoder::Hex => "hex",
         }
     }
 
@@ -32,15 +40,20 @@ impl Decoder {
             Decoder::Percent => &["%3d", "%26", "%2f", "%3a", "%2b", "%3f", "%40"],
             Decoder::JsonEscape => &["\\u00", "\\/"],
             Decoder::HtmlEntity => &["&amp;", "&#", "&quot;", "&lt;", "&gt;", "&apos;"],
+            Decoder::Base64 | Decoder::Hex => &[],
         }
     }
 
-    /// Decodes `input`; `None` when nothing would change.
+    /// Decodes `input`; `None` when nothing would change (for base64 and hex: when
+    /// `input` is not one run that decodes to text).
     pub fn decode(self, input: &[u8]) -> Option<Decoded> {
+        let mut budget = runs::MAX_DECODED_PER_LAYER;
         match self {
             Decoder::Percent => percent::decode(input),
             Decoder::JsonEscape => json::decode(input),
             Decoder::HtmlEntity => html::decode(input),
+            Decoder::Base64 => runs::base64(input, &mut budget),
+            Decoder::Hex => runs::hex(input, &mut budget),
         }
     }
 }

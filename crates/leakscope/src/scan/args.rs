@@ -59,6 +59,25 @@ pub struct ScanArgs {
     #[arg(long, default_value = "256M", value_parser = crate::size::parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
 
+    /// Do not look inside archives and compressed files (zip, jar, whl, docx, tar, gzip,
+    /// bzip2, xz, zstd).
+    #[arg(long)]
+    pub no_archives: bool,
+
+    /// Most nested archive levels opened (`a.zip!b.tar.gz!c.zip` is three).
+    #[arg(
+        long,
+        default_value_t = 8,
+        value_name = "N",
+        conflicts_with = "no_archives"
+    )]
+    pub max_archive_depth: usize,
+
+    /// Most bytes expanded from one file, across all its nested members (e.g. 512M, 2G).
+    #[arg(long, default_value = "1G", value_parser = crate::size::parse_size, value_name = "SIZE",
+          conflicts_with = "no_archives")]
+    pub max_archive_bytes: u64,
+
     /// Follow symbolic links (loops are detected and skipped).
     #[arg(long)]
     pub follow_symlinks: bool,
@@ -156,6 +175,17 @@ impl ScanArgs {
                 .with_context(|| format!("model policy file {}", p.display()))?,
             None => leakscope_models::Policy::builtin(),
         }))
+    }
+
+    /// Archive expansion limits, or `None` with `--no-archives`. A member is bounded like a
+    /// file, by `--max-file-size`.
+    pub fn archive_limits(&self) -> Option<leakscope_sources::archive::ArchiveLimits> {
+        (!self.no_archives).then(|| leakscope_sources::archive::ArchiveLimits {
+            max_depth: self.max_archive_depth,
+            max_total_bytes: self.max_archive_bytes,
+            max_entry_bytes: self.max_file_size,
+            ..Default::default()
+        })
     }
 
     pub fn thread_count(&self) -> usize {

@@ -33,14 +33,21 @@ pub fn rule_meta() -> RuleMeta {
     }
 }
 
+/// Analyses in-memory `bytes` shown as `path` (a file or an archive member) if they look
+/// like a model. The flag says whether they did (members of a model container, such as
+/// the `data.pkl` of a PyTorch zip, are then not analysed again one by one).
+pub fn check_bytes(path: &str, bytes: &[u8], policy: &Policy) -> (bool, Option<Finding>) {
+    if sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]).is_none() {
+        return (false, None);
+    }
+    (true, to_finding(analyze_bytes(path, bytes, policy)))
+}
+
 /// Analyses `file` if its content looks like a model. `bytes` is the whole file when it
 /// was read (within the size cap); otherwise the analysis streams from disk.
 pub fn check(file: &FileEntry, bytes: Option<&[u8]>, policy: &Policy) -> Option<Finding> {
     let verdict = match bytes {
-        Some(b) => {
-            sniff(&b[..b.len().min(SNIFF_BYTES)])?;
-            analyze_bytes(&file.display, b, policy)
-        }
+        Some(b) => return check_bytes(&file.display, b, policy).1,
         None => {
             let head = file.read_head(SNIFF_BYTES).ok()?;
             sniff(&head)?;

@@ -9,8 +9,10 @@ use super::ScanArgs;
 use anyhow::Context;
 use leakscope_core::{Finding, Limits, SkipReason, Skipped};
 use leakscope_engine::Engine;
+use leakscope_models::Policy;
 use leakscope_report::{RuleMeta, Summary};
 use leakscope_rules::RuleSet;
+use leakscope_sources::archive::{self, Event};
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -77,6 +79,8 @@ pub fn run(
         ..WalkOptions::default()
     };
 
+    let archive_limits = args.archive_limits();
+    let archive_limits = &archive_limits;
     let counters = Arc::new(Counters::default());
     let progress = Progress::start(counters.clone(), args.quiet);
     let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
@@ -114,29 +118,19 @@ pub fn run(
                 counters
                     .bytes
                     .fetch_add(buf.len() as u64, Ordering::Relaxed);
-                if let Some(f) = policy.and_then(|p| models::check(&file, Some(&buf), p)) {
-                    counters.findings.fetch_add(1, Ordering::Relaxed);
-                    lock(findings).push(f);
-                }
-                let out = engine.scan(&buf);
-                if out.dropped > 0 {
-                    dropped.fetch_add(out.dropped as u64, Ordering::Relaxed);
-                }
-                if out.matches.is_empty() {
-                    return;
-                }
-                counters
-                    .findings
-                    .fetch_add(out.matches.len() as u64, Ordering::Relaxed);
-                let mut found: Vec<Finding> = out
-                    .matches
-                    .iter()
-                    .filter(|m| {
-                        foreign.keeps(&engine.rules()[m.rule].spec.id, &file.display, m, &buf)
+                let mut sink = Sink::new(engine, foreign, policy, counters, findings, dropped);
+                sink.container(&file.display, &buf);
+                let expanded = archive_limits.as_ref().is_some_and(|limits| {
+                    archive::expand(&file.display, &buf, limits, &mut |event| match event {
+                        Event::Container { path, bytes } => sink.container(path, bytes),
+                        Event::Blob { path, bytes } => sink.blob(path, bytes),
+                        Event::Skipped(s) => lock(skipped).push(s),
                     })
-                    .map(|m| from_match(&engine.rules()[m.rule], m, &file.display))
-                    .collect();
-                lock(findings).append(&mut found);
+                });
+                if !expanded {
+                    sink.secrets(&file.display, &buf);
+                }
+                sink.finish();
             }
         }
     });
@@ -159,6 +153,120 @@ pub fn run(
         generic_rules,
         pairs,
     })
+}
+
+/// Where one worker's results for one file go: the file itself, or each blob inside it.
+/// Findings are collected per file and published once, by [`Sink::finish`].
+struct Sink<'a> {
+    engine: &'a Engine,
+    foreign: &'a Foreign,
+    policy: Option<&'a Policy>,
+    counters: &'a Counters,
+    findings: &'a Mutex<Vec<Finding>>,
+    dropped: &'a AtomicU64,
+    found: Vec<Finding>,
+    /// Containers recognised as models (a PyTorch zip, or any zip holding a `.pkl`), as
+    /// `path!`, with their verdict's finding. A finding on one of their members other
+    /// than a PyTorch `data.pkl` (which the container's verdict already covers) points
+    /// more precisely and replaces the container's.
+    model_containers: Vec<(String, Option<Finding>)>,
+}
+
+impl Sink<'_> {
+    fn new<'a>(
+        engine: &'a Engine,
+        foreign: &'a Foreign,
+        policy: Option<&'a Policy>,
+        counters: &'a Counters,
+        findings: &'a Mutex<Vec<Finding>>,
+        dropped: &'a AtomicU64,
+    ) -> Sink<'a> {
+        Sink {
+            engine,
+            foreign,
+            policy,
+            counters,
+            findings,
+            dropped,
+            found: Vec::new(),
+            model_containers: Vec::new(),
+        }
+    }
+
+    /// The model check of a whole file or container.
+    fn container(&mut self, path: &str, bytes: &[u8]) {
+        let Some(p) = self.policy else {
+            return;
+        };
+        let (is_model, f) = models::check_bytes(path, bytes, p);
+        if is_model {
+            let prefix = format!("{path}{}", archive::SEPARATOR);
+            self.model_containers.push((prefix, f));
+        } else {
+            self.member_model(path, f);
+        }
+    }
+
+    /// A model finding on a member (or a container that is not a model itself).
+    fn member_model(&mut self, path: &str, f: Option<Finding>) {
+        let Some(f) = f else {
+            return;
+        };
+        if let Some(c) = self
+            .model_containers
+            .iter_mut()
+            .rev()
+            .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        {
+            c.1 = None;
+        }
+        self.found.push(f);
+    }
+
+    /// A member that is not a container: models and secrets.
+    fn blob(&mut self, path: &str, bytes: &[u8]) {
+        if let Some(p) = self.policy {
+            let in_model = self
+                .model_containers
+                .iter()
+                .any(|(prefix, _)| path.starts_with(prefix.as_str()));
+            let is_data_pkl = path.rsplit(['/', archive::SEPARATOR]).next() == Some("data.pkl");
+            if !(in_model && is_data_pkl) {
+                let (_, f) = models::check_bytes(path, bytes, p);
+                self.member_model(path, f);
+            }
+        }
+        self.secrets(path, bytes);
+    }
+
+    fn secrets(&mut self, path: &str, bytes: &[u8]) {
+        let out = self.engine.scan(bytes);
+        if out.dropped > 0 {
+            self.dropped
+                .fetch_add(out.dropped as u64, Ordering::Relaxed);
+        }
+        let rules = self.engine.rules();
+        let foreign = self.foreign;
+        self.found.extend(
+            out.matches
+                .iter()
+                .filter(|m| foreign.keeps(&rules[m.rule].spec.id, path, m, bytes))
+                .map(|m| from_match(&rules[m.rule], m, path)),
+        );
+    }
+
+    fn finish(mut self) {
+        let containers = std::mem::take(&mut self.model_containers);
+        self.found
+            .extend(containers.into_iter().filter_map(|(_, f)| f));
+        if self.found.is_empty() {
+            return;
+        }
+        self.counters
+            .findings
+            .fetch_add(self.found.len() as u64, Ordering::Relaxed);
+        lock(self.findings).append(&mut self.found);
+    }
 }
 
 /// A poisoned lock only means another worker panicked mid-push; the data is still usable.
