@@ -146,7 +146,7 @@ log "load average before measuring: $LOAD_BEFORE (nproc $(nproc))"
 for ((run = 1; run <= RUNS; run++)); do
     if [[ -n "$LEAKSCOPE" ]]; then
         bench_once leakscope "$run" "0 1" \
-            "$LEAKSCOPE" scan --format jsonl -j "$THREADS" -o @OUT@ "$CORPUS"
+            "$LEAKSCOPE" scan --no-config --format jsonl -j "$THREADS" -o @OUT@ "$CORPUS"
     fi
     if [[ -n "$KINGFISHER" ]]; then
         bench_once kingfisher "$run" "0 200 205" \
