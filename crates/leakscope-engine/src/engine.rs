@@ -102,7 +102,16 @@ impl Engine {
         let cap = self.limits.max_window;
         let mut matches: Vec<Match> = raw
             .into_iter()
-            .filter(|m| !allow::marked(bytes, m.start, m.end, &self.allow, cap))
+            .filter(|m| {
+                !allow::marked(
+                    bytes,
+                    m.start,
+                    m.end,
+                    &self.allow,
+                    cap,
+                    &self.rules[m.rule].spec.id,
+                )
+            })
             .collect();
         matches.sort_by_key(|m| (m.start, m.rule, m.end));
         let dropped = matches

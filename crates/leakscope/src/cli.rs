@@ -23,6 +23,9 @@ pub enum Command {
     /// Audit Azure Storage logs: who used which SAS / account key.
     #[command(subcommand)]
     Logs(crate::logs_cmd::LogsCommand),
+    /// Baselines of accepted findings, so that only new ones are reported.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -39,4 +42,12 @@ pub enum Command {
 pub enum ModelsCommand {
     /// Statically analyse model files (pickle, PyTorch, numpy, Keras, …) without loading them.
     Scan(crate::models_cmd::ModelsScanArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan (with every `scan` option) and write the findings' fingerprints and locations
+    /// (never the secrets) to the file given with -o; `scan --baseline FILE` then reports
+    /// only what is new.
+    Create(crate::scan::ScanArgs),
 }

@@ -19,6 +19,9 @@ fn main() {
         cli::Command::Models(cli::ModelsCommand::Scan(args)) => models_cmd::run(args),
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
         cli::Command::Logs(cmd) => logs_cmd::run(cmd),
+        cli::Command::Baseline(cli::BaselineCommand::Create(args)) => {
+            scan::run_mode(args, scan::Mode::Baseline)
+        }
         cli::Command::Completions { shell } => docs_cmd::completions(shell),
         cli::Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     };

@@ -714,3 +714,77 @@ fn credential_pairs_are_linked() {
             "pairs with aws.secret_access_key on line 2",
         ));
 }
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let secret = "uV3sB9Lq2xXkP0mRt7ZcYw5Hn1Jd8FgE4aSoQiTe";
+    std::fs::write(
+        repo.join("deploy.sh"),
+        format!("export AWS_ACCESS_KEY_ID=AKIAQ3EGRTW5VNM2KP7Y\nexport AWS_SECRET_ACCESS_KEY={secret}\n"),
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    leakscope()
+        .args(["baseline", "create", "-o"])
+        .arg(&baseline)
+        .arg(&repo)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("baseline of 2 findings"));
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(!text.contains(secret), "a baseline never holds secrets");
+    let b: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(b["format"], "leakscope-baseline");
+    assert_eq!(b["findings"].as_array().unwrap().len(), 2);
+
+    // Nothing new: exit 0, no findings.
+    let base = std::ffi::OsString::from(format!("--baseline={}", baseline.display()));
+    assert!(scan_jsonl(&[base.as_os_str(), repo.as_os_str()], 0).is_empty());
+
+    // A new secret (even in the same file) is reported, the known ones are not.
+    std::fs::write(
+        repo.join("more.env"),
+        "AWS_ACCESS_KEY_ID=AKIAR6T2YVKBN4CX7DMQ\n",
+    )
+    .unwrap();
+    let findings = scan_jsonl(&[base.as_os_str(), repo.as_os_str()], 1);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["path"].as_str().unwrap().ends_with("more.env")),
+        "{findings:#?}"
+    );
+
+    // Missing -o and a foreign file are usage errors.
+    leakscope()
+        .args(["baseline", "create"])
+        .arg(&repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-o FILE"));
+    leakscope()
+        .arg("scan")
+        .arg("--baseline")
+        .arg(repo.join("deploy.sh"))
+        .arg(&repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a leakscope baseline"));
+}
+
+#[test]
+fn allow_marker_scoped_to_one_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "KEY = 'AKIAQ3EGRTW5VNM2KP7Y'  # leakscope:allow:generic.secret\n\
+         KEY2 = 'AKIAZ7W2XJ4LQH3M5NUP'  # leakscope:allow(aws.access_key_id)\n",
+    )
+    .unwrap();
+    let findings = scan_jsonl(&[dir.path().as_os_str()], 1);
+    let lines: Vec<u64> = findings.iter().filter_map(|f| f["line"].as_u64()).collect();
+    assert_eq!(lines, [1]);
+}

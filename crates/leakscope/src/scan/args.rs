@@ -111,6 +111,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
+    /// Report only findings not in this baseline (from `leakscope baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Do not look for a leakscope.toml.
     #[arg(long)]
     pub no_config: bool,

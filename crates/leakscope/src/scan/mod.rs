@@ -1,6 +1,7 @@
 //! `leakscope scan`: wires sources → engine → intelligence → report.
 
 mod args;
+pub mod baseline;
 mod config;
 mod findings;
 mod foreign;
@@ -15,7 +16,22 @@ use leakscope_core::Severity;
 use leakscope_report::{render, RenderOptions, Report};
 use std::io::{IsTerminal, Write};
 
-pub fn run(mut args: ScanArgs) -> anyhow::Result<i32> {
+/// What a scan produces: a report, or a baseline file (`leakscope baseline create`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Report,
+    Baseline,
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
+    run_mode(args, Mode::Report)
+}
+
+pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
+    let accepted = match &args.baseline {
+        Some(p) if mode == Mode::Report => Some(baseline::load(p)?),
+        _ => None,
+    };
     let config = if args.no_config {
         None
     } else {
@@ -71,6 +87,33 @@ pub fn run(mut args: ScanArgs) -> anyhow::Result<i32> {
     }
 
     findings.retain(|f| f.severity >= min_severity);
+    if mode == Mode::Baseline {
+        let out = args
+            .output
+            .as_deref()
+            .context("baseline create needs -o FILE")?;
+        baseline::write(out, &findings, now)?;
+        if !args.quiet {
+            eprintln!(
+                "leakscope: baseline of {} finding{} written to {}",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                out.display()
+            );
+        }
+        return Ok(0);
+    }
+    if let Some(accepted) = &accepted {
+        let before = findings.len();
+        findings.retain(|f| !accepted.contains(&f.fingerprint));
+        let known = before - findings.len();
+        if known > 0 && !args.quiet {
+            eprintln!(
+                "leakscope: {known} finding{} already in the baseline",
+                if known == 1 { "" } else { "s" }
+            );
+        }
+    }
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
