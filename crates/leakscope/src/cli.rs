@@ -23,6 +23,9 @@ pub enum Command {
     /// Audit Azure Storage logs: who used which SAS / account key.
     #[command(subcommand)]
     Logs(crate::logs_cmd::LogsCommand),
+    /// Triage the secrets recorded with `scan --datastore`.
+    #[command(subcommand)]
+    Findings(crate::findings_cmd::FindingsCommand),
     /// Baselines of accepted findings, so that only new ones are reported.
     #[command(subcommand)]
     Baseline(BaselineCommand),

@@ -3,6 +3,7 @@
 mod cli;
 mod docs_cmd;
 mod explain;
+mod findings_cmd;
 mod logs_cmd;
 mod models_cmd;
 mod rules_cmd;
@@ -19,6 +20,7 @@ fn main() {
         cli::Command::Models(cli::ModelsCommand::Scan(args)) => models_cmd::run(args),
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
         cli::Command::Logs(cmd) => logs_cmd::run(cmd),
+        cli::Command::Findings(cmd) => findings_cmd::run(cmd),
         cli::Command::Baseline(cli::BaselineCommand::Create(args)) => {
             scan::run_mode(args, scan::Mode::Baseline)
         }

@@ -788,3 +788,104 @@ fn allow_marker_scoped_to_one_rule() {
     let lines: Vec<u64> = findings.iter().filter_map(|f| f["line"].as_u64()).collect();
     assert_eq!(lines, [1]);
 }
+
+#[test]
+fn datastore_keeps_one_row_per_secret_and_triage_across_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("a.env"),
+        "AWS_ACCESS_KEY_ID=AKIAQ3EGRTW5VNM2KP7Y\nOTHER=AKIAQ3EGRTW5VNM2KP7Y\n",
+    )
+    .unwrap();
+    let db = dir.path().join("store.db");
+    let store = format!("--datastore={}", db.display());
+    for _ in 0..2 {
+        leakscope()
+            .args(["scan", "--format", "jsonl", &store])
+            .arg(&repo)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("recorded in"));
+    }
+    let list = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let out = leakscope()
+            .args(["findings", "list", "--format", "jsonl", "--datastore"])
+            .arg(&db)
+            .args(extra)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        jsonl(&out)
+    };
+    let rows = list(&[]);
+    assert_eq!(
+        rows.len(),
+        1,
+        "one secret, seen twice in the file: {rows:#?}"
+    );
+    let r = &rows[0];
+    for k in [
+        "id",
+        "fingerprint",
+        "kind",
+        "severity",
+        "status",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ] {
+        assert!(r.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(r["occurrences"], 2);
+    assert_eq!(r["scans"], 2);
+    assert_eq!(r["status"], "open");
+    let id = r["id"].as_i64().unwrap().to_string();
+    leakscope()
+        .args([
+            "findings",
+            "set-status",
+            &id,
+            "false_positive",
+            "--note",
+            "docs sample",
+            "--datastore",
+        ])
+        .arg(&db)
+        .assert()
+        .code(0);
+    leakscope()
+        .args(["scan", "-q", &store])
+        .arg(&repo)
+        .assert()
+        .code(1);
+    let r = &list(&[])[0];
+    assert_eq!(r["status"], "false_positive", "status survives a rescan");
+    assert_eq!(r["scans"], 3);
+    let shown = leakscope()
+        .args(["findings", "show", &id, "--datastore"])
+        .arg(&db)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let shown: serde_json::Value = serde_json::from_slice(&shown).unwrap();
+    assert_eq!(shown["occurrences"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["status_history"][0]["note"], "docs sample");
+    leakscope()
+        .args(["findings", "set-status", &id, "gone", "--datastore"])
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown status"));
+    leakscope()
+        .args(["findings", "list", "--datastore"])
+        .arg(dir.path().join("none.db"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no datastore"));
+}

@@ -111,6 +111,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
+    /// Record this scan and its findings in a datastore (SQLite): `--datastore=PATH`, or alone
+    /// the default store (`$XDG_DATA_HOME/leakscope/leakscope.db`, else
+    /// `~/.local/share/leakscope/leakscope.db`). See `leakscope findings`.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub datastore: Option<PathBuf>,
+
     /// Report only findings not in this baseline (from `leakscope baseline create`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -167,6 +173,17 @@ impl ScanArgs {
             anyhow::bail!("no rules: --no-builtin-rules needs at least one --rules file");
         }
         Ok(set)
+    }
+
+    /// The datastore to record into, if any (`--datastore` without a value: the default).
+    pub fn datastore_path(&self) -> Option<PathBuf> {
+        self.datastore.as_ref().map(|p| {
+            if p.as_os_str().is_empty() {
+                leakscope_store::default_path()
+            } else {
+                p.clone()
+            }
+        })
     }
 
     /// The model policy, or `None` with `--no-models`.

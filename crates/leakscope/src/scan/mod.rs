@@ -60,6 +60,7 @@ pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
         .or(from_config(|s| s.min_severity))
         .unwrap_or(Severity::Info);
     let now = args.now()?;
+    let started = jiff::Timestamp::now();
     let rules = args.rule_set()?;
     let account_keys = args.account_key_pairs()?;
     let policy = args.model_policy()?;
@@ -117,6 +118,26 @@ pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
+    if let Some(db) = args.datastore_path() {
+        let record = leakscope_store::ScanRecord {
+            started: started.to_string(),
+            finished: jiff::Timestamp::now().to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules: result.rules.len(),
+            inputs: args
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            files: result.summary.files_scanned,
+            bytes: result.summary.bytes_scanned,
+        };
+        let mut store = leakscope_store::Store::open(&db)?;
+        let id = store.record_scan(&record, &findings)?;
+        if !args.quiet {
+            eprintln!("leakscope: scan {id} recorded in {}", db.display());
+        }
+    }
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     if !args.show_secrets {
         for f in &mut findings {

@@ -1,0 +1,76 @@
+//! Versioned schema: each migration runs once, in order, recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: scans, secrets (one per fingerprint), occurrences, triage history.
+    "CREATE TABLE scans (
+         id INTEGER PRIMARY KEY,
+         started TEXT NOT NULL,
+         finished TEXT NOT NULL,
+         tool_version TEXT NOT NULL,
+         rules INTEGER NOT NULL,
+         inputs TEXT NOT NULL,
+         files INTEGER NOT NULL,
+         bytes INTEGER NOT NULL,
+         findings INTEGER NOT NULL
+     );
+     CREATE TABLE secrets (
+         id INTEGER PRIMARY KEY,
+         fingerprint TEXT NOT NULL UNIQUE,
+         rule_id TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         severity TEXT NOT NULL,
+         secret_redacted TEXT NOT NULL,
+         status TEXT NOT NULL DEFAULT 'open',
+         note TEXT,
+         first_seen TEXT NOT NULL,
+         last_seen TEXT NOT NULL,
+         first_scan INTEGER NOT NULL REFERENCES scans(id),
+         last_scan INTEGER NOT NULL REFERENCES scans(id)
+     );
+     CREATE TABLE occurrences (
+         id INTEGER PRIMARY KEY,
+         secret_id INTEGER NOT NULL REFERENCES secrets(id),
+         path TEXT NOT NULL,
+         line INTEGER NOT NULL,
+         col INTEGER NOT NULL,
+         git TEXT,
+         first_seen TEXT NOT NULL,
+         last_seen TEXT NOT NULL,
+         first_scan INTEGER NOT NULL,
+         last_scan INTEGER NOT NULL,
+         UNIQUE (secret_id, path, line, col)
+     );
+     CREATE TABLE secret_scans (
+         secret_id INTEGER NOT NULL REFERENCES secrets(id),
+         scan_id INTEGER NOT NULL REFERENCES scans(id),
+         PRIMARY KEY (secret_id, scan_id)
+     );
+     CREATE TABLE status_history (
+         id INTEGER PRIMARY KEY,
+         secret_id INTEGER NOT NULL REFERENCES secrets(id),
+         at TEXT NOT NULL,
+         status TEXT NOT NULL,
+         note TEXT
+     );",
+];
+
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Applies the migrations the file has not seen yet.
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let current = version(conn)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let v = i as i64 + 1;
+        if v > current {
+            conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {v}; COMMIT;"))?;
+        }
+    }
+    Ok(())
+}

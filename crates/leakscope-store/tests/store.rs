@@ -1,0 +1,116 @@
+//! The datastore on real SQLite files in temp dirs.
+
+use leakscope_core::{Confidence, Finding, Severity};
+use leakscope_store::{ScanRecord, Store, StoreError};
+
+fn finding(fp: &str, path: &str, line: u64) -> Finding {
+    Finding {
+        rule_id: "aws.access_key_id".into(),
+        rule_name: "AWS access key id".into(),
+        kind: "aws_access_key".into(),
+        severity: Severity::High,
+        confidence: Confidence::High,
+        path: path.into(),
+        line,
+        column: 5,
+        end_line: line,
+        end_column: 25,
+        offset: 0,
+        secret_redacted: "AKIA…7Y".into(),
+        secret: Some("AKIAQ3EGRTW5VNM2KP7Y".into()),
+        fingerprint: fp.into(),
+        decoders: vec![],
+        git: None,
+        analysis: None,
+        validation: None,
+        paired: vec![],
+        captures: Default::default(),
+    }
+}
+
+fn scan(at: &str) -> ScanRecord {
+    ScanRecord {
+        started: at.into(),
+        finished: at.into(),
+        tool_version: "0.1.0".into(),
+        rules: 331,
+        inputs: vec!["repo".into()],
+        files: 10,
+        bytes: 1000,
+    }
+}
+
+#[test]
+fn one_row_per_secret_across_scans_and_status_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sub/leakscope.db");
+    let mut s = Store::open(&db).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the store is private");
+    }
+    let a = finding("fpA", "repo/a.env", 1);
+    let a2 = finding("fpA", "repo/b.env", 7);
+    let b = finding("fpB", "repo/c.env", 3);
+    s.record_scan(&scan("2026-11-01T00:00:00Z"), &[a.clone(), a2, b.clone()])
+        .unwrap();
+    let rows = s.list().unwrap();
+    assert_eq!(rows.len(), 2);
+    let ra = rows.iter().find(|r| r.fingerprint == "fpA").unwrap();
+    assert_eq!(ra.occurrences, 2);
+    assert_eq!(ra.status, "open");
+    s.set_status(
+        ra.id,
+        "revoked",
+        Some("rotated on 2026-11-02"),
+        "2026-11-02T00:00:00Z",
+    )
+    .unwrap();
+
+    // Rescan: the same secret is the same row, seen again; its status stays.
+    drop(s);
+    let mut s = Store::open(&db).unwrap();
+    s.record_scan(&scan("2026-11-05T00:00:00Z"), &[a, b])
+        .unwrap();
+    assert_eq!(s.scan_count().unwrap(), 2);
+    let rows = s.list().unwrap();
+    assert_eq!(rows.len(), 2);
+    let ra = rows.iter().find(|r| r.fingerprint == "fpA").unwrap();
+    assert_eq!(ra.status, "revoked");
+    assert_eq!(ra.scans, 2);
+    assert_eq!(ra.first_seen, "2026-11-01T00:00:00Z");
+    assert_eq!(ra.last_seen, "2026-11-05T00:00:00Z");
+    let (row, occ, history) = s.show(ra.id).unwrap();
+    assert_eq!(row.note.as_deref(), Some("rotated on 2026-11-02"));
+    assert_eq!(occ.len(), 2);
+    assert_eq!(history.len(), 1);
+
+    // The store never holds a full secret.
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(20).any(|w| w == b"AKIAQ3EGRTW5VNM2KP7Y"));
+
+    assert!(matches!(
+        s.set_status(ra.id, "done", None, "x"),
+        Err(StoreError::BadStatus(_))
+    ));
+    assert!(matches!(
+        s.set_status(999, "open", None, "x"),
+        Err(StoreError::NoSuchSecret(999))
+    ));
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    drop(Store::open(&db).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(&db),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
