@@ -426,6 +426,7 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
         return false;
     }
     if looks_like_code_or_path(s)
+        || is_prose_word(s)
         || repetitive(&lower)
         || is_slug(s)
         || is_camel_case_name(s)
@@ -458,6 +459,24 @@ pub fn is_generic_secret(secret: &[u8]) -> bool {
     classes.iter().filter(|&&c| c).count() >= 2
 }
 
+/// A word of documentation rather than a value: `password: Optional. The …`,
+/// `--http-password=STRING’.` — letters only, ending in sentence punctuation, or a single
+/// Title-case or UPPER-case word.
+fn is_prose_word(s: &str) -> bool {
+    let core = s.trim_end_matches(|c: char| {
+        matches!(c, '.' | ',' | ':' | ';' | '!' | '?' | '\u{2019}' | '\'')
+    });
+    if core.is_empty() || !core.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let punctuated = core.len() < s.len();
+    let mut chars = core.chars();
+    let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    let rest_lower = chars.clone().all(|c| c.is_ascii_lowercase());
+    let all_upper = core.bytes().all(|b| b.is_ascii_uppercase());
+    punctuated || (first_upper && rest_lower) || all_upper
+}
+
 /// The password of a URI or connection string: not empty, not a template or environment
 /// reference, and not a well-known default (`postgres`, `guest`, `password` …).
 pub fn is_real_password(secret: &[u8]) -> bool {
@@ -486,6 +505,28 @@ pub fn is_real_password(secret: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documentation_words_are_not_secrets() {
+        for v in [
+            "Optional.",
+            "Required.",
+            "STRING\u{2019}.",
+            "Changeme",
+            "PASSWORDVALUE",
+        ] {
+            assert!(is_prose_word(v), "{v}");
+            assert!(!is_generic_secret(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "hunter2Zq",
+            "dQcbY5m9Gfwk34c0",
+            "M2L7vlCryyw0",
+            "wPf!8T0E8*QCKYfwLJ",
+        ] {
+            assert!(!is_prose_word(v), "{v}");
+        }
+    }
 
     #[test]
     fn bech32_checksum() {
