@@ -11,6 +11,7 @@ pub enum ListFormat {
     Human,
     Json,
     Jsonl,
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +40,8 @@ impl StoreArg {
 
 #[derive(Debug, Subcommand)]
 pub enum FindingsCommand {
-    /// One line per secret: id, severity, status, occurrences, first/last seen.
+    /// One line per secret: id, severity, status, occurrences, first/last seen (human, json,
+    /// jsonl, or csv for spreadsheets).
     List {
         #[command(flatten)]
         store: StoreArg,
@@ -77,6 +79,30 @@ pub fn run(cmd: FindingsCommand) -> anyhow::Result<i32> {
                     for r in &rows {
                         serde_json::to_writer(&mut out, r)?;
                         writeln!(out)?;
+                    }
+                }
+                ListFormat::Csv => {
+                    writeln!(
+                        out,
+                        "id,fingerprint,rule_id,kind,severity,status,occurrences,scans,first_seen,last_seen,secret_redacted,note"
+                    )?;
+                    for r in &rows {
+                        let fields = [
+                            r.id.to_string(),
+                            r.fingerprint.clone(),
+                            r.rule_id.clone(),
+                            r.kind.clone(),
+                            r.severity.clone(),
+                            r.status.clone(),
+                            r.occurrences.to_string(),
+                            r.scans.to_string(),
+                            r.first_seen.clone(),
+                            r.last_seen.clone(),
+                            r.secret_redacted.clone(),
+                            r.note.clone().unwrap_or_default(),
+                        ];
+                        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                        writeln!(out, "{}", line.join(","))?;
                     }
                 }
                 ListFormat::Human => {
@@ -126,4 +152,32 @@ pub fn run(cmd: FindingsCommand) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
+/// never evaluates text that came from scanned files.
+fn csv_field(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
 }

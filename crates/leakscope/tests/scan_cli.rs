@@ -876,6 +876,18 @@ fn datastore_keeps_one_row_per_secret_and_triage_across_scans() {
     let shown: serde_json::Value = serde_json::from_slice(&shown).unwrap();
     assert_eq!(shown["occurrences"].as_array().unwrap().len(), 2);
     assert_eq!(shown["status_history"][0]["note"], "docs sample");
+    let csv = leakscope()
+        .args(["findings", "list", "--format", "csv", "--datastore"])
+        .arg(&db)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("id,fingerprint,rule_id"));
+    assert!(lines.next().unwrap().contains(",false_positive,2,3,"));
     leakscope()
         .args(["findings", "set-status", &id, "gone", "--datastore"])
         .arg(&db)
