@@ -347,7 +347,8 @@ fn commit_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
 }
 
 /// Every commit reachable from `tips` and not in `hidden`, each passed to `visit` once
-/// (breadth-first: children before their parents).
+/// (breadth-first: children before their parents). Commits not in the object database
+/// (beyond a shallow clone's boundary) are left out.
 fn ancestors(
     repo: &gix::Repository,
     tips: Vec<ObjectId>,
@@ -360,9 +361,10 @@ fn ancestors(
         if hidden.contains(&id) || !seen.insert(id) {
             continue;
         }
-        let commit = repo
-            .find_commit(id)
-            .map_err(|e| format!("commit {id}: {e}"))?;
+        // A missing parent is the boundary of a shallow clone: history ends there.
+        let Ok(commit) = repo.find_commit(id) else {
+            continue;
+        };
         let decoded = commit.decode().map_err(|e| format!("commit {id}: {e}"))?;
         visit(id, &decoded);
         queue.extend(decoded.parents());

@@ -11,6 +11,7 @@ const KEY_SIDE: &str = "AKIAJ7MWQ4TPZ2XRDV6N";
 const KEY_TAG: &str = "AKIAT6NRKW3XPQ5ZMB2H";
 const KEY_STASH: &str = "AKIAW2HZQ7MDRX4TPN5K";
 const KEY_MOVED: &str = "AKIAP4XKR6TWZM3QNH7D";
+const KEY_NOTE: &str = "AKIAD5QRZ2WXNT7MKP4J";
 
 struct Repo {
     _tmp: tempfile::TempDir,
@@ -230,7 +231,7 @@ fn same_blob_in_many_commits_and_paths_reported_once() {
 }
 
 /// main: README; side branch: KEY_SIDE; a tag on a detached commit: KEY_TAG; a stash:
-/// KEY_STASH.
+/// KEY_STASH; a note on main's commit: KEY_NOTE.
 fn refs_repo() -> Repo {
     let repo = Repo::new();
     repo.write("README.md", "# project\n");
@@ -243,6 +244,10 @@ fn refs_repo() -> Repo {
     repo.commit("2020-03-01T00:00:00Z", "release build");
     repo.git(&["tag", "v1-leak"]);
     repo.git(&["checkout", "-q", "main"]);
+    repo.git_at(
+        "2020-03-15T00:00:00Z",
+        &["notes", "add", "-m", &line(KEY_NOTE), "HEAD"],
+    );
     repo.write("README.md", &format!("# project\n{}", line(KEY_STASH)));
     repo.git_at("2020-04-01T00:00:00Z", &["stash", "-q"]);
     repo
@@ -257,7 +262,7 @@ fn side_branch_tag_and_stash_are_scanned() {
         "# project\n"
     );
     let findings = scan(&repo.dir, &[]);
-    for key in [KEY_SIDE, KEY_TAG, KEY_STASH] {
+    for key in [KEY_SIDE, KEY_TAG, KEY_STASH, KEY_NOTE] {
         let f = with_secret(&findings, key);
         assert_eq!(f.len(), 1, "{key}: {findings:#?}");
         assert!(f[0]["path"].as_str().expect("path").contains('@'));
@@ -359,4 +364,29 @@ fn oversized_history_blob_is_skipped_with_a_reason() {
     assert!(String::from_utf8_lossy(&out.stdout).trim().is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("big.txt@"), "{err}");
+}
+
+#[test]
+fn shallow_clone_scans_what_it_has() {
+    let repo = Repo::new();
+    repo.write("README.md", &line(KEY_A));
+    repo.commit("2020-07-10T09:30:00Z", "a");
+    repo.write("README.md", &line(KEY_B));
+    repo.commit("2021-10-05T23:09:59Z", "b");
+    repo.write("notes.txt", &line(KEY_SIDE));
+    repo.commit("2022-01-01T00:00:00Z", "c");
+    let shallow = repo.dir.parent().expect("parent").join("shallow");
+    let url = format!("file://{}", repo.dir.display());
+    repo.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "2",
+        &url,
+        shallow.to_str().expect("utf-8"),
+    ]);
+    let findings = scan(&shallow, &[]);
+    assert!(with_secret(&findings, KEY_A).is_empty(), "{findings:#?}");
+    assert_eq!(with_secret(&findings, KEY_B).len(), 1, "{findings:#?}");
+    assert_eq!(with_secret(&findings, KEY_SIDE).len(), 1, "{findings:#?}");
 }
