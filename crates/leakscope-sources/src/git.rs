@@ -19,6 +19,9 @@ pub struct HistoryOptions {
     pub since_commit: Option<String>,
     /// Blobs larger than this are skipped with a reason.
     pub max_blob_size: u64,
+    /// `--exclude` patterns (gitignore syntax, relative to the repository root): a blob
+    /// is left out when every path it appeared under is excluded.
+    pub excludes: Vec<String>,
 }
 
 /// Where a blob comes from.
@@ -118,6 +121,16 @@ pub fn scan_history(
     let fail = |message: String| GitError {
         repo: root.display().to_string(),
         message,
+    };
+    let excludes = if opts.excludes.is_empty() {
+        None
+    } else {
+        let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+        for g in &opts.excludes {
+            b.add_line(None, g)
+                .map_err(|e| fail(format!("exclude `{g}`: {e}")))?;
+        }
+        Some(b.build().map_err(|e| fail(e.to_string()))?)
     };
     let mut repo = gix::open(root).map_err(|e| fail(e.to_string()))?;
     repo.object_cache_size_if_unset(16 * 1024 * 1024);
@@ -268,7 +281,16 @@ pub fn scan_history(
     };
     drop(trees);
     drop(traversed);
-    for rec in &blobs {
+    for rec in &mut blobs {
+        if let Some(gi) = &excludes {
+            rec.paths.retain(|p| {
+                !gi.matched_path_or_any_parents(root.join(p), false)
+                    .is_ignore()
+            });
+            if rec.paths.is_empty() {
+                continue;
+            }
+        }
         let first = &commits[rec.first];
         let provenance = Provenance {
             commit: first.id.to_string(),

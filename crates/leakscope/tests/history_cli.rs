@@ -390,3 +390,19 @@ fn shallow_clone_scans_what_it_has() {
     assert_eq!(with_secret(&findings, KEY_B).len(), 1, "{findings:#?}");
     assert_eq!(with_secret(&findings, KEY_SIDE).len(), 1, "{findings:#?}");
 }
+
+#[test]
+fn exclude_applies_to_history_paths() {
+    let repo = Repo::new();
+    repo.write("vendor/lib/keys.txt", &line(KEY_A));
+    repo.write("src/app.env", &line(KEY_B));
+    repo.commit("2020-07-10T09:30:00Z", "a");
+    std::fs::remove_dir_all(repo.dir.join("vendor")).expect("rm");
+    std::fs::remove_dir_all(repo.dir.join("src")).expect("rm");
+    repo.commit("2020-07-11T09:30:00Z", "b");
+    let all = scan(&repo.dir, &[]);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let some = scan(&repo.dir, &["--exclude", "vendor/"]);
+    assert_eq!(some.len(), 1, "{some:#?}");
+    assert_eq!(some[0]["secret"], KEY_B);
+}

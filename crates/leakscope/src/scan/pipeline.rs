@@ -197,6 +197,7 @@ fn scan_histories(
         branch: args.branch.clone(),
         since_commit: args.since_commit.clone(),
         max_blob_size: args.max_file_size,
+        excludes: args.exclude.clone(),
     };
     let mut in_worktree = HashMap::new();
     for input in &args.inputs {
