@@ -406,3 +406,21 @@ fn exclude_applies_to_history_paths() {
     assert_eq!(some.len(), 1, "{some:#?}");
     assert_eq!(some[0]["secret"], KEY_B);
 }
+
+#[test]
+fn config_allow_paths_apply_to_history() {
+    let repo = Repo::new();
+    repo.write("tests/fixtures/keys.txt", &line(KEY_A));
+    repo.write("src/app.env", &line(KEY_B));
+    repo.commit("2020-07-10T09:30:00Z", "a");
+    std::fs::remove_dir_all(repo.dir.join("tests")).expect("rm");
+    std::fs::remove_dir_all(repo.dir.join("src")).expect("rm");
+    repo.commit("2020-07-11T09:30:00Z", "b");
+    repo.write(
+        "leakscope.toml",
+        "[[allow]]\npath = \"tests/**\"\nreason = \"fixtures\"\n",
+    );
+    let findings = scan(&repo.dir, &[]);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["secret"], KEY_B);
+}
