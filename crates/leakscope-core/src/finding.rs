@@ -55,11 +55,24 @@ pub struct Paired {
 /// Where in history a finding came from (history scans only).
 #[derive(Debug, Clone, Serialize)]
 pub struct GitInfo {
+    /// Full id of the oldest commit (by commit time) whose tree holds this blob.
     pub commit: String,
+    /// `Name <email>` of that commit's author.
     pub author: String,
+    /// That commit's author date (RFC 3339, UTC).
     pub date: String,
+    /// Earliest author date of any commit holding this secret (fingerprint).
     pub first_seen: String,
+    /// Whether HEAD's tree holds this secret (fingerprint), in any file.
     pub present_at_head: bool,
+    /// Author date of the newest commit holding this secret (fingerprint).
+    pub last_seen: String,
+    /// First line of the introducing commit's message.
+    pub summary: String,
+    /// The blob's id.
+    pub blob: String,
+    /// Every path the blob appeared under in history.
+    pub paths: Vec<String>,
 }
 
 /// Result of an opt-in live check.

@@ -1,6 +1,7 @@
-//! Input sources (filesystem walk, archive expansion). Each yields files (or blobs) with provenance; none knows about rules.
+//! Input sources (filesystem walk, archive expansion, git history). Each yields files (or blobs) with provenance; none knows about rules.
 
 pub mod archive;
 mod fs;
+pub mod git;
 
 pub use fs::{walk, FileEntry, SourceError, WalkEvent, WalkOptions};

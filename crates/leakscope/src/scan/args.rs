@@ -129,6 +129,18 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// In a git repository, scan only the working tree, not the blobs in its history.
+    #[arg(long)]
+    pub no_history: bool,
+
+    /// Scan only the history reachable from this revision (default: every ref and HEAD).
+    #[arg(long, value_name = "REF", conflicts_with = "no_history")]
+    pub branch: Option<String>,
+
+    /// Skip history reachable from this revision (scan only newer commits).
+    #[arg(long, value_name = "REV", conflicts_with = "no_history")]
+    pub since_commit: Option<String>,
+
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

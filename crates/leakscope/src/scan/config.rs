@@ -218,18 +218,45 @@ impl Loaded {
 
     /// A finding's path relative to the config's directory where it lies below it; the
     /// path as reported otherwise (e.g. a member inside an archive: `outer.zip!inner`).
+    /// A blob from git history (`repo/path@<commit>`) is matched as `repo/path`.
     fn relative(&self, path: &str) -> PathBuf {
         let (file, inner) = match path.split_once('!') {
             Some((f, i)) => (f, Some(i)),
             None => (path, None),
         };
-        let rel = std::fs::canonicalize(file)
-            .ok()
+        let rel = canonical(file)
             .and_then(|abs| abs.strip_prefix(&self.dir).ok().map(Path::to_path_buf))
             .unwrap_or_else(|| PathBuf::from(file.trim_start_matches("./")));
         match inner {
             Some(i) => PathBuf::from(format!("{}!{i}", rel.display())),
             None => rel,
         }
+    }
+}
+
+/// The absolute path of `file`; for a path that does not exist (a git history blob,
+/// `repo/old.env@0123456789ab`, possibly deleted since) the commit suffix is dropped and
+/// the nearest existing ancestor resolved.
+fn canonical(file: &str) -> Option<PathBuf> {
+    if let Ok(abs) = std::fs::canonicalize(file) {
+        return Some(abs);
+    }
+    let (path, commit) = file.rsplit_once('@')?;
+    if commit.len() != 12 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let path = Path::new(path);
+    let mut base = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(abs) = std::fs::canonicalize(if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        }) {
+            return Some(rest.iter().rev().fold(abs, |acc: PathBuf, c| acc.join(c)));
+        }
+        rest.push(base.file_name()?.to_os_string());
+        base = base.parent()?;
     }
 }

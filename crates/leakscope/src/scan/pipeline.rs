@@ -7,12 +7,13 @@ use super::models;
 use super::progress::{Counters, Progress};
 use super::ScanArgs;
 use anyhow::Context;
-use leakscope_core::{Finding, Limits, SkipReason, Skipped};
+use leakscope_core::{Finding, GitInfo, Limits, SkipReason, Skipped};
 use leakscope_engine::Engine;
 use leakscope_models::Policy;
 use leakscope_report::{RuleMeta, Summary};
 use leakscope_rules::RuleSet;
 use leakscope_sources::archive::{self, Event};
+use leakscope_sources::git::{self, HistoryEvent, HistoryOptions, Provenance};
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -134,8 +135,24 @@ pub fn run(
             }
         }
     });
+    let history = if args.no_history {
+        Ok(HashMap::new())
+    } else {
+        let sinks = Shared {
+            engine: &engine,
+            foreign: &foreign,
+            policy,
+            counters: &counters,
+            findings: &findings,
+            skipped: &skipped,
+            dropped: &dropped,
+            archive_limits,
+        };
+        scan_histories(args, &sinks)
+    };
     progress.finish();
     walked?;
+    let in_worktree = history?;
 
     let summary = Summary {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -146,13 +163,178 @@ pub fn run(
         matches_dropped: dropped.load(Ordering::Relaxed),
     };
     report_skips(args, &summary.skipped);
+    let mut findings = findings.into_inner().unwrap_or_else(|p| p.into_inner());
+    exposure(&mut findings, &in_worktree);
     Ok(ScanResult {
-        findings: findings.into_inner().unwrap_or_else(|p| p.into_inner()),
+        findings,
         summary,
         rules: rule_meta,
         generic_rules,
         pairs,
     })
+}
+
+/// What history workers share with the working-tree scan.
+struct Shared<'a> {
+    engine: &'a Engine,
+    foreign: &'a Foreign,
+    policy: Option<&'a Policy>,
+    counters: &'a Counters,
+    findings: &'a Mutex<Vec<Finding>>,
+    skipped: &'a Mutex<Vec<Skipped>>,
+    dropped: &'a AtomicU64,
+    archive_limits: &'a Option<archive::ArchiveLimits>,
+}
+
+/// Scans the history of every input that is a git repository root: one thread reads
+/// blobs, the workers scan them. Returns, for history blobs identical to a checked-out
+/// file, that file's display path and the blob's provenance.
+fn scan_histories(
+    args: &ScanArgs,
+    shared: &Shared<'_>,
+) -> anyhow::Result<HashMap<String, GitInfo>> {
+    let opts = HistoryOptions {
+        branch: args.branch.clone(),
+        since_commit: args.since_commit.clone(),
+        max_blob_size: args.max_file_size,
+        excludes: args.exclude.clone(),
+    };
+    let mut in_worktree = HashMap::new();
+    for input in &args.inputs {
+        if !input.is_dir() || !git::is_repository(input) {
+            continue;
+        }
+        let threads = args.thread_count().max(1);
+        let (tx, rx) = crossbeam_channel::bounded::<(String, Vec<u8>, GitInfo)>(threads * 2);
+        let stats = std::thread::scope(|s| {
+            for _ in 0..threads {
+                let rx = rx.clone();
+                s.spawn(move || {
+                    for (display, bytes, info) in rx {
+                        scan_history_blob(shared, &display, &bytes, info);
+                    }
+                });
+            }
+            drop(rx);
+            let stats = git::scan_history(input, &opts, &mut |event| match event {
+                HistoryEvent::Blob {
+                    display,
+                    bytes,
+                    provenance,
+                } => {
+                    let _ = tx.send((display, bytes, git_info(&provenance)));
+                }
+                HistoryEvent::InWorktree {
+                    display,
+                    provenance,
+                } => {
+                    in_worktree.insert(display, git_info(&provenance));
+                }
+                HistoryEvent::Skipped(s) => lock(shared.skipped).push(s),
+            });
+            drop(tx);
+            stats
+        })
+        .with_context(|| "reading git history (--no-history scans only the working tree)")?;
+        if args.verbose {
+            eprintln!(
+                "leakscope: history of {}: {} commits, {} trees, {} blobs",
+                input.display(),
+                stats.commits,
+                stats.trees,
+                stats.blobs
+            );
+        }
+    }
+    Ok(in_worktree)
+}
+
+/// One blob from history, scanned like a file (archives expanded), its findings tagged
+/// with its provenance.
+fn scan_history_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], info: GitInfo) {
+    shared.counters.files.fetch_add(1, Ordering::Relaxed);
+    shared
+        .counters
+        .bytes
+        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    let mut sink = Sink::new(
+        shared.engine,
+        shared.foreign,
+        shared.policy,
+        shared.counters,
+        shared.findings,
+        shared.dropped,
+    );
+    sink.git = Some(info);
+    sink.container(display, bytes);
+    let expanded = shared.archive_limits.as_ref().is_some_and(|limits| {
+        archive::expand(display, bytes, limits, &mut |event| match event {
+            Event::Container { path, bytes } => sink.container(path, bytes),
+            Event::Blob { path, bytes } => sink.blob(path, bytes),
+            Event::Skipped(s) => lock(shared.skipped).push(s),
+        })
+    });
+    if !expanded {
+        sink.secrets(display, bytes);
+    }
+    sink.finish();
+}
+
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn git_info(p: &Provenance) -> GitInfo {
+    let date = rfc3339(p.author_time);
+    GitInfo {
+        commit: p.commit.clone(),
+        author: p.author.clone(),
+        first_seen: date.clone(),
+        date,
+        present_at_head: p.at_head,
+        last_seen: rfc3339(p.last_time),
+        summary: p.summary.clone(),
+        blob: p.blob.clone(),
+        paths: p.paths.clone(),
+    }
+}
+
+/// Tags working-tree findings in files checked out unchanged from HEAD with their blob's
+/// provenance, then widens each secret's window to all its blobs: `first_seen` the
+/// earliest, `last_seen` the newest, `present_at_head` whether any is in HEAD's tree.
+fn exposure(findings: &mut [Finding], in_worktree: &HashMap<String, GitInfo>) {
+    if !in_worktree.is_empty() {
+        for f in findings.iter_mut().filter(|f| f.git.is_none()) {
+            let file = f.path.split(archive::SEPARATOR).next().unwrap_or_default();
+            if let Some(info) = in_worktree.get(file) {
+                f.git = Some(info.clone());
+            }
+        }
+    }
+    let mut window: HashMap<String, (String, String, bool)> = HashMap::new();
+    for f in findings.iter() {
+        let Some(g) = &f.git else { continue };
+        let w = window
+            .entry(f.fingerprint.clone())
+            .or_insert_with(|| (g.first_seen.clone(), g.last_seen.clone(), false));
+        if g.first_seen < w.0 {
+            w.0 = g.first_seen.clone();
+        }
+        if g.last_seen > w.1 {
+            w.1 = g.last_seen.clone();
+        }
+        w.2 |= g.present_at_head;
+    }
+    for f in findings.iter_mut() {
+        let Some(g) = &mut f.git else { continue };
+        if let Some((first, last, at_head)) = window.get(&f.fingerprint) {
+            g.first_seen = first.clone();
+            g.last_seen = last.clone();
+            g.present_at_head = *at_head;
+        }
+    }
 }
 
 /// Where one worker's results for one file go: the file itself, or each blob inside it.
@@ -170,6 +352,8 @@ struct Sink<'a> {
     /// than a PyTorch `data.pkl` (which the container's verdict already covers) points
     /// more precisely and replaces the container's.
     model_containers: Vec<(String, Option<Finding>)>,
+    /// Provenance set on every finding (history blobs).
+    git: Option<GitInfo>,
 }
 
 impl Sink<'_> {
@@ -190,6 +374,7 @@ impl Sink<'_> {
             dropped,
             found: Vec::new(),
             model_containers: Vec::new(),
+            git: None,
         }
     }
 
@@ -261,6 +446,11 @@ impl Sink<'_> {
             .extend(containers.into_iter().filter_map(|(_, f)| f));
         if self.found.is_empty() {
             return;
+        }
+        if let Some(g) = &self.git {
+            for f in &mut self.found {
+                f.git = Some(g.clone());
+            }
         }
         self.counters
             .findings
