@@ -82,3 +82,5 @@ pub fn npm_tool(bin: &str, pkg: &str) -> Result<PathBuf, String> {
         ))
     }
 }
+
+pub mod mock;
