@@ -1,5 +1,6 @@
 //! Output formats. Reports only render: they never decide what is a finding.
 
+mod gitlab;
 mod human;
 mod sarif;
 mod summary;
@@ -16,6 +17,8 @@ pub enum Format {
     Json,
     Jsonl,
     Sarif,
+    /// GitLab's secret-detection report (`artifacts:reports:secret_detection`).
+    Gitlab,
 }
 
 impl std::str::FromStr for Format {
@@ -26,8 +29,9 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "sarif" => Ok(Format::Sarif),
+            "gitlab" => Ok(Format::Gitlab),
             _ => Err(format!(
-                "unknown format `{s}` (expected human, json, jsonl or sarif)"
+                "unknown format `{s}` (expected human, json, jsonl, sarif or gitlab)"
             )),
         }
     }
@@ -67,6 +71,10 @@ pub fn render(
         }
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif::build(report))?;
+            writeln!(out)
+        }
+        Format::Gitlab => {
+            serde_json::to_writer_pretty(&mut *out, &gitlab::build(report))?;
             writeln!(out)
         }
     }

@@ -5,6 +5,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub tool_version: String,
+    /// When the scan started and finished (RFC 3339 UTC; both equal `--now` when given, so
+    /// reports are reproducible). Empty when unknown.
+    pub started: String,
+    pub finished: String,
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     pub duration_secs: f64,

@@ -44,6 +44,8 @@ fn sample() -> (Vec<Finding>, Summary, Vec<RuleMeta>) {
     g.analysis = None;
     let summary = Summary {
         tool_version: "0.1.0".into(),
+        started: "2026-11-30T10:00:00Z".into(),
+        finished: "2026-11-30T10:00:01Z".into(),
         files_scanned: 3,
         bytes_scanned: 2_000_000,
         duration_secs: 0.5,
@@ -129,5 +131,14 @@ fn sarif_output() {
         results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "src/config%20dir/settings.py"
     );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn gitlab_output() {
+    let out = rendered(Format::Gitlab);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["scan"]["type"], "secret_detection");
+    assert_eq!(v["scan"]["end_time"], "2026-11-30T10:00:01");
     insta::assert_snapshot!(out);
 }

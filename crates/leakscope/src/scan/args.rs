@@ -11,7 +11,8 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Output format.
+    /// Output format: human, json, jsonl, sarif (SARIF 2.1.0) or gitlab (GitLab
+    /// secret-detection report).
     #[arg(long, default_value = "human", value_parser = parse_format)]
     pub format: Format,
 

@@ -64,8 +64,15 @@ pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
     let rules = args.rule_set()?;
     let account_keys = args.account_key_pairs()?;
     let policy = args.model_policy()?;
-    let result = pipeline::run(&args, rules, policy.as_ref())?;
-    let mut findings = result.findings;
+    let mut result = pipeline::run(&args, rules, policy.as_ref())?;
+    result.summary.started = if args.now.is_some() { now } else { started }.to_string();
+    result.summary.finished = if args.now.is_some() {
+        now
+    } else {
+        jiff::Timestamp::now()
+    }
+    .to_string();
+    let mut findings = std::mem::take(&mut result.findings);
 
     findings::enrich(&mut findings, now, account_keys);
     findings::dedup_overlaps(&mut findings, &result.generic_rules);

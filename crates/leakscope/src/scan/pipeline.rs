@@ -156,6 +156,8 @@ pub fn run(
 
     let summary = Summary {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        started: String::new(),
+        finished: String::new(),
         files_scanned: counters.files.load(Ordering::Relaxed),
         bytes_scanned: counters.bytes.load(Ordering::Relaxed),
         duration_secs: started.elapsed().as_secs_f64(),
