@@ -18,12 +18,12 @@ fn builtin_rules_compile_and_pass_their_examples() {
 }
 
 #[test]
-fn every_builtin_rule_has_negative_examples_and_a_reference_or_description() {
+fn every_builtin_rule_has_two_examples_each_way_and_a_reference_or_description() {
     let set = RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules: {e}"));
     for r in &set.rules {
         assert!(
-            !r.spec.negative_examples.is_empty(),
-            "{} has no negative examples",
+            r.spec.examples.len() >= 2 && r.spec.negative_examples.len() >= 2,
+            "{} needs at least 2 positive and 2 negative examples",
             r.spec.id
         );
         assert!(
