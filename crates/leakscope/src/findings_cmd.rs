@@ -23,7 +23,7 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    fn open(&self) -> anyhow::Result<Store> {
+    pub fn open(&self) -> anyhow::Result<Store> {
         let path = self
             .datastore
             .clone()
