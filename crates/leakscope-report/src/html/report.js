@@ -280,7 +280,12 @@
   }
 
   function row(s) {
-    const where = el('td', { class: 'where' }, [s._where]);
+    // The directory is muted so the file name stands out in long paths.
+    const cut = s._where.lastIndexOf('/') + 1;
+    const where = el('td', { class: 'where' }, [
+      el('span', { class: 'dir', text: s._where.slice(0, cut) }),
+      el('span', { class: 'file', text: s._where.slice(cut) }),
+    ]);
     if (s.locations.length > 1) where.append(el('span', { class: 'more-places', text: ' +' + (s.locations.length - 1) + ' more' }));
     const tr = el('tr', { tabindex: '0', testid: 'secret-row', 'data-id': s.id }, [
       el('td', {}, [sevBadge(s.severity)]),
