@@ -289,7 +289,7 @@
     if (s.locations.length > 1) where.append(el('span', { class: 'more-places', text: ' +' + (s.locations.length - 1) + ' more' }));
     const tr = el('tr', { tabindex: '0', testid: 'secret-row', 'data-id': s.id }, [
       el('td', {}, [sevBadge(s.severity)]),
-      el('td', {}, [el('div', { class: 'name', text: s._name }), el('div', { class: 'sub', text: s.secret_redacted })]),
+      el('td', {}, [el('div', { class: 'name', text: s._name }), el('div', { class: 'sub', text: s.secret_redacted, title: s.secret_redacted })]),
       el('td', { text: human(s.kind) }),
       where,
       el('td', {}, [statusBadge(s.status)]),
