@@ -21,6 +21,33 @@ const INSTEAD_SAS: &str = "a user delegation SAS (Entra ID, at most 7 days, revo
 
 const INSTEAD_UD: &str = "keep the user delegation SAS but shorten it (hours), narrow it (one blob), drop write/delete where not needed, HTTPS only, an IP range";
 
+fn sas_revoke(kind: &str, stored_policy: Option<&str>) -> String {
+    match (kind, stored_policy) {
+        ("user_delegation", _) => "revoke the user delegation keys (Revoke-AzStorageAccountUserDelegationKeys) or remove the principal's role".to_string(),
+        (_, Some(p)) => format!("delete or shorten stored access policy `{p}`"),
+        _ => "rotate the account key that signed it (key1 or key2); every SAS signed with that key dies too".to_string(),
+    }
+}
+
+fn sas_instead(kind: &str) -> &'static str {
+    if kind == "user_delegation" {
+        INSTEAD_UD
+    } else {
+        INSTEAD_SAS
+    }
+}
+
+const KEY_WHO: &str = "anyone holding it has full control of the account, and can mint SAS tokens";
+const KEY_UNTIL: &str = "rotated (keys do not expire)";
+const KEY_REVOKE: &str =
+    "rotate (regenerate) this key; then rotate the other one too if both leaked";
+const KEY_INSTEAD: &str =
+    "Entra ID (managed identities, RBAC) and user delegation SAS; disable shared key access";
+const CONN_REVOKE: &str = "regenerate the key (or SAS) it embeds";
+const CONN_INSTEAD: &str =
+    "managed identities / Entra ID; keep connection strings in a secret store, not in files";
+const URL_INSTEAD: &str = "the shortest expiry that works, one object, read-only methods";
+
 fn sas_card(a: &SasAnalysis) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -78,18 +105,12 @@ fn sas_card(a: &SasAnalysis) -> String {
     let _ = writeln!(o, "Until:     {until}");
     let _ = writeln!(o, "Signature: {}", a.signature.name());
     reasons(&mut o, &a.reasons);
-    let revoke = match (a.kind, &a.stored_policy) {
-        ("user_delegation", _) => "revoke the user delegation keys (Revoke-AzStorageAccountUserDelegationKeys) or remove the principal's role".to_string(),
-        (_, Some(p)) => format!("delete or shorten stored access policy `{p}`"),
-        _ => "rotate the account key that signed it (key1 or key2); every SAS signed with that key dies too".to_string(),
-    };
-    let _ = writeln!(o, "Revoke:    {revoke}");
-    let instead = if a.kind == "user_delegation" {
-        INSTEAD_UD
-    } else {
-        INSTEAD_SAS
-    };
-    let _ = writeln!(o, "Instead:   {instead}");
+    let _ = writeln!(
+        o,
+        "Revoke:    {}",
+        sas_revoke(a.kind, a.stored_policy.as_deref())
+    );
+    let _ = writeln!(o, "Instead:   {}", sas_instead(a.kind));
     o
 }
 
@@ -109,17 +130,11 @@ fn key_card(k: &KeyAnalysis) -> String {
             .map(|a| format!(" for `{a}`"))
             .unwrap_or_default()
     );
-    let _ = writeln!(
-        o,
-        "Who/what:  anyone holding it has full control of the account, and can mint SAS tokens"
-    );
-    let _ = writeln!(o, "Until:     rotated (keys do not expire)");
+    let _ = writeln!(o, "Who/what:  {KEY_WHO}");
+    let _ = writeln!(o, "Until:     {KEY_UNTIL}");
     reasons(&mut o, &k.reasons);
-    let _ = writeln!(
-        o,
-        "Revoke:    rotate (regenerate) this key; then rotate the other one too if both leaked"
-    );
-    let _ = writeln!(o, "Instead:   Entra ID (managed identities, RBAC) and user delegation SAS; disable shared key access");
+    let _ = writeln!(o, "Revoke:    {KEY_REVOKE}");
+    let _ = writeln!(o, "Instead:   {KEY_INSTEAD}");
     o
 }
 
@@ -137,8 +152,8 @@ fn conn_card(c: &ConnAnalysis) -> String {
         let _ = writeln!(o, "Endpoints: {}", c.endpoints.join(", "));
     }
     reasons(&mut o, &c.reasons);
-    let _ = writeln!(o, "Revoke:    regenerate the key (or SAS) it embeds");
-    let _ = writeln!(o, "Instead:   managed identities / Entra ID; keep connection strings in a secret store, not in files");
+    let _ = writeln!(o, "Revoke:    {CONN_REVOKE}");
+    let _ = writeln!(o, "Instead:   {CONN_INSTEAD}");
     o
 }
 
@@ -164,10 +179,7 @@ fn url_card(s: &SignedUrlAnalysis) -> String {
     let _ = writeln!(o, "Until:     {until}");
     reasons(&mut o, &s.reasons);
     let _ = writeln!(o, "Revoke:    {}", s.revoke);
-    let _ = writeln!(
-        o,
-        "Instead:   the shortest expiry that works, one object, read-only methods"
-    );
+    let _ = writeln!(o, "Instead:   {URL_INSTEAD}");
     o
 }
 
@@ -189,5 +201,95 @@ pub fn render(e: &Explanation) -> String {
         Explanation::AccountKey(k) => key_card(k),
         Explanation::ConnectionString(c) => conn_card(c),
         Explanation::SignedUrl(s) => url_card(s),
+    }
+}
+
+/// The card's advice for an analysis kept as JSON (a finding's `analysis`, e.g. in the
+/// datastore): how to revoke it and what to use instead, and for keys who holds what and
+/// until when. Same words as the card, for reports that render their own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Advice {
+    pub revoke: String,
+    pub instead: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub who: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<&'static str>,
+}
+
+/// [`Advice`] for a finding of `kind` with this analysis object (its `type`, where it has
+/// one, wins over `kind`: scans store a SAS analysis without one); `None` for kinds this
+/// crate does not analyse.
+pub fn advice(kind: &str, analysis: &serde_json::Value) -> Option<Advice> {
+    let get =
+        |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let sas = |a: &serde_json::Value| {
+        let kind = get(a, "kind").unwrap_or_default();
+        Advice {
+            revoke: sas_revoke(&kind, get(a, "stored_policy").as_deref()),
+            instead: sas_instead(&kind),
+            who: None,
+            until: None,
+        }
+    };
+    if analysis.get("credential").and_then(|c| c.as_bool()) == Some(false) {
+        return None;
+    }
+    let ty = analysis
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or(kind);
+    match ty {
+        "azure_sas" => Some(sas(analysis)),
+        "azure_account_key" => Some(Advice {
+            revoke: KEY_REVOKE.into(),
+            instead: KEY_INSTEAD,
+            who: Some(KEY_WHO),
+            until: Some(KEY_UNTIL),
+        }),
+        "azure_connection_string" => Some(match analysis.get("sas").filter(|v| v.is_object()) {
+            Some(embedded) => sas(embedded),
+            None => Advice {
+                revoke: CONN_REVOKE.into(),
+                instead: CONN_INSTEAD,
+                who: None,
+                until: None,
+            },
+        }),
+        "aws_s3_presigned_url" | "gcs_signed_url" | "azure_service_bus_sas" => Some(Advice {
+            revoke: get(analysis, "revoke")?,
+            instead: URL_INSTEAD,
+            who: None,
+            until: None,
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_from_stored_json_matches_the_card() {
+        // As a scan stores it: no `type`, the finding kind says what it is.
+        let sas = serde_json::json!({ "kind": "account", "stored_policy": null });
+        let a = advice("azure_sas", &sas).unwrap();
+        assert!(a.revoke.starts_with("rotate the account key"));
+        assert_eq!(a.instead, INSTEAD_SAS);
+        let ud = serde_json::json!({ "type": "azure_sas", "kind": "user_delegation" });
+        assert_eq!(advice("x", &ud).unwrap().instead, INSTEAD_UD);
+        let pol =
+            serde_json::json!({ "type": "azure_sas", "kind": "service", "stored_policy": "p1" });
+        assert_eq!(
+            advice("azure_sas", &pol).unwrap().revoke,
+            "delete or shorten stored access policy `p1`"
+        );
+        let key = serde_json::json!({ "type": "azure_account_key" });
+        assert_eq!(advice("x", &key).unwrap().who, Some(KEY_WHO));
+        let model = serde_json::json!({ "verdict": "malicious" });
+        assert_eq!(advice("model_code_execution", &model), None);
+        let not = serde_json::json!({ "credential": false, "error": "placeholder" });
+        assert_eq!(advice("azure_sas", &not), None);
     }
 }

@@ -1,10 +1,15 @@
 //! Output formats. Reports only render: they never decide what is a finding.
 
 mod gitlab;
+mod html;
 mod human;
 mod sarif;
+mod stored;
 mod summary;
 
+pub use stored::{
+    exposure, render_store, secret_json, AdviceFn, Exposure, StoreFormat, StoreReport,
+};
 pub use summary::{RuleMeta, Summary};
 
 use leakscope_core::Finding;

@@ -43,7 +43,7 @@ pub fn build(report: &Report<'_>) -> Value {
     })
 }
 
-fn rule_descriptor(m: &crate::RuleMeta) -> Value {
+pub(crate) fn rule_descriptor(m: &crate::RuleMeta) -> Value {
     let mut r = json!({
         "id": m.id,
         "name": pascal(&m.id),
@@ -113,7 +113,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     })
 }
 
-fn level(s: Severity) -> &'static str {
+pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -122,7 +122,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 /// GitHub maps this 0–10 score to its own severity labels.
-fn security_severity(s: Severity) -> &'static str {
+pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
         Severity::High => "8.0",
@@ -132,7 +132,7 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-fn pascal(id: &str) -> String {
+pub(crate) fn pascal(id: &str) -> String {
     id.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
         .map(|p| {

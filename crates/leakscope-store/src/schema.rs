@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: scans, secrets (one per fingerprint), occurrences, triage history.
@@ -57,6 +57,17 @@ const MIGRATIONS: &[&str] = &[
          status TEXT NOT NULL,
          note TEXT
      );",
+    // 2: what reports need. Per secret: the rule's name, the latest analysis (e.g. the SAS
+    // object of DESIGN.md §4) and live-check result, and whether git's HEAD still holds it
+    // (NULL when no scan saw it in a repository). Per occurrence: the decoders that
+    // revealed it. All nullable, so rows written by schema 1 stay valid as they are.
+    "ALTER TABLE secrets ADD COLUMN rule_name TEXT;
+     ALTER TABLE secrets ADD COLUMN analysis TEXT;
+     ALTER TABLE secrets ADD COLUMN validation TEXT;
+     ALTER TABLE secrets ADD COLUMN validated_at TEXT;
+     ALTER TABLE secrets ADD COLUMN present_at_head INTEGER;
+     ALTER TABLE secrets ADD COLUMN removed_at TEXT;
+     ALTER TABLE occurrences ADD COLUMN decoders TEXT;",
 ];
 
 pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -65,10 +76,15 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Applies the migrations the file has not seen yet.
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Applies the migrations up to `target` (tests build old files with it).
+pub(crate) fn migrate_to(conn: &Connection, target: i64) -> rusqlite::Result<()> {
     let current = version(conn)?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let v = i as i64 + 1;
-        if v > current {
+        if v > current && v <= target {
             conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {v}; COMMIT;"))?;
         }
     }

@@ -114,3 +114,57 @@ fn a_newer_schema_is_refused() {
         Err(StoreError::TooNew { found: 99, .. })
     ));
 }
+
+#[test]
+fn keeps_what_reports_need_analysis_validation_and_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let mut s = Store::open(&db).unwrap();
+    let git = |present: bool, last: &str| leakscope_core::GitInfo {
+        commit: "e212b231e8a6e212b231e8a6e212b231e8a6e212".into(),
+        author: "Dev <dev@example.com>".into(),
+        date: "2021-10-06T00:00:00Z".into(),
+        first_seen: "2021-10-06T00:00:00Z".into(),
+        present_at_head: present,
+        last_seen: last.into(),
+        summary: "add models".into(),
+        blob: "b".into(),
+        paths: vec!["README.md".into()],
+    };
+    let mut a = finding("fpA", "repo/README.md@e212b231e8a6", 4);
+    a.git = Some(git(false, "2022-01-01T00:00:00Z"));
+    a.analysis = Some(serde_json::json!({"type": "azure_sas", "risk": "critical"}));
+    a.decoders = vec!["percent".into()];
+    let mut b = finding("fpB", "repo/c.env", 3);
+    b.validation = Some(leakscope_core::Validation {
+        status: "live".into(),
+        probed: vec!["GET /".into()],
+        extra: Default::default(),
+    });
+    s.record_scan(&scan("2026-11-01T00:00:00Z"), &[a.clone(), b])
+        .unwrap();
+    // Second scan of the same inputs: A only (B is gone), and no validation this time.
+    s.record_scan(&scan("2026-11-05T00:00:00Z"), &[a]).unwrap();
+    let e = s.export().unwrap();
+    assert_eq!(e.scans.len(), 2);
+    let get = |fp: &str| e.secrets.iter().find(|d| d.row.fingerprint == fp).unwrap();
+    let da = get("fpA");
+    assert_eq!(da.rule_name.as_deref(), Some("AWS access key id"));
+    assert_eq!(da.analysis.as_ref().unwrap()["risk"], "critical");
+    assert_eq!(da.present_at_head, Some(false));
+    assert_eq!(da.removed_at.as_deref(), Some("2022-01-01T00:00:00Z"));
+    assert_eq!(da.locations[0].decoders, ["percent"]);
+    assert_eq!(
+        da.locations[0].git.as_ref().unwrap()["author"],
+        "Dev <dev@example.com>"
+    );
+    assert!(!da.absent_from_later_scan);
+    let db_ = get("fpB");
+    assert_eq!(db_.validation.as_ref().unwrap()["status"], "live");
+    assert_eq!(db_.validated_at.as_deref(), Some("2026-11-01T00:00:00Z"));
+    assert_eq!(db_.present_at_head, None);
+    assert!(
+        db_.absent_from_later_scan,
+        "the later scan of `repo` missed it"
+    );
+}

@@ -26,6 +26,9 @@ pub enum Command {
     /// Triage the secrets recorded with `scan --datastore`.
     #[command(subcommand)]
     Findings(crate::findings_cmd::FindingsCommand),
+    /// Report on a datastore: one self-contained HTML page (default), or JSON, JSON lines,
+    /// SARIF or CSV.
+    Report(crate::report_cmd::ReportArgs),
     /// Baselines of accepted findings, so that only new ones are reported.
     #[command(subcommand)]
     Baseline(BaselineCommand),

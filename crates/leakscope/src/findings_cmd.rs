@@ -23,7 +23,7 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    fn open(&self) -> anyhow::Result<Store> {
+    pub fn open(&self) -> anyhow::Result<Store> {
         let path = self
             .datastore
             .clone()
@@ -48,7 +48,7 @@ pub enum FindingsCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
-    /// A secret with every occurrence and its status history.
+    /// A secret with every occurrence, its latest analysis and its status history.
     Show {
         id: i64,
         #[command(flatten)]
@@ -125,11 +125,15 @@ pub fn run(cmd: FindingsCommand) -> anyhow::Result<i32> {
             }
         }
         FindingsCommand::Show { id, store } => {
-            let (row, occurrences, history) = store.open()?.show(id)?;
+            let d = store.open()?.detail(id)?;
             let v = serde_json::json!({
-                "secret": row,
-                "occurrences": occurrences,
-                "status_history": history,
+                "secret": d.row,
+                "rule_name": d.rule_name,
+                "analysis": d.analysis,
+                "validation": d.validation,
+                "present_at_head": d.present_at_head,
+                "occurrences": d.locations,
+                "status_history": d.status_history,
             });
             serde_json::to_writer_pretty(&mut out, &v)?;
             writeln!(out)?;

@@ -6,6 +6,7 @@ mod explain;
 mod findings_cmd;
 mod logs_cmd;
 mod models_cmd;
+mod report_cmd;
 mod rules_cmd;
 mod scan;
 mod size;
@@ -21,6 +22,7 @@ fn main() {
         cli::Command::Rules(cmd) => rules_cmd::run(cmd),
         cli::Command::Logs(cmd) => logs_cmd::run(cmd),
         cli::Command::Findings(cmd) => findings_cmd::run(cmd),
+        cli::Command::Report(args) => report_cmd::run(args),
         cli::Command::Baseline(cli::BaselineCommand::Create(args)) => {
             scan::run_mode(args, scan::Mode::Baseline)
         }

@@ -33,17 +33,53 @@ fn tree(root: &Path) {
     std::fs::copy(pickle, root.join("model.ckpt")).unwrap();
 }
 
+/// The validator, or `None` to skip (only with LEAKSCOPE_SKIP_SARIF_MULTITOOL=1).
+fn multitool() -> Option<std::path::PathBuf> {
+    match leakscope_testkit::npm_tool("sarif-multitool", "@microsoft/sarif-multitool@5") {
+        Ok(p) => Some(p),
+        Err(e) if std::env::var("LEAKSCOPE_SKIP_SARIF_MULTITOOL").is_ok_and(|v| v == "1") => {
+            eprintln!("skipping SARIF Multitool test (LEAKSCOPE_SKIP_SARIF_MULTITOOL=1): {e}");
+            None
+        }
+        Err(e) => panic!("{e}; or set LEAKSCOPE_SKIP_SARIF_MULTITOOL=1 to skip this test"),
+    }
+}
+
+/// Runs `sarif-multitool validate` on `sarif`; fails on any error or warning it reports.
+fn validate(multitool: &Path, sarif: &Path) {
+    let validation = sarif.with_extension("validation.sarif");
+    let out = std::process::Command::new(multitool)
+        .arg("validate")
+        .arg(sarif)
+        .arg("-o")
+        .arg(&validation)
+        .args(["--log", "ForceOverwrite"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", multitool.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "sarif-multitool failed: {stdout}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&validation).unwrap()).unwrap();
+    let problems: Vec<String> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| matches!(r["level"].as_str(), Some("error") | Some("warning") | None))
+        .map(|r| format!("{} {}", r["ruleId"], r["message"]))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "validator found problems in {}:\n{}\n{stdout}",
+        sarif.display(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn sarif_passes_the_sarif_multitool_validator() {
-    let multitool =
-        match leakscope_testkit::npm_tool("sarif-multitool", "@microsoft/sarif-multitool@5") {
-            Ok(p) => p,
-            Err(e) if std::env::var("LEAKSCOPE_SKIP_SARIF_MULTITOOL").is_ok_and(|v| v == "1") => {
-                eprintln!("skipping SARIF Multitool test (LEAKSCOPE_SKIP_SARIF_MULTITOOL=1): {e}");
-                return;
-            }
-            Err(e) => panic!("{e}; or set LEAKSCOPE_SKIP_SARIF_MULTITOOL=1 to skip this test"),
-        };
+    let Some(multitool) = multitool() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     tree(dir.path());
     let sarif = dir.path().join("out.sarif");
@@ -76,30 +112,65 @@ fn sarif_passes_the_sarif_multitool_validator() {
     ] {
         assert!(rules.contains(&want), "{want} missing from {rules:?}");
     }
+    validate(&multitool, &sarif);
+}
 
-    let validation = dir.path().join("validation.sarif");
-    let out = std::process::Command::new(&multitool)
-        .arg("validate")
+/// `leakscope report --format sarif` of a datastore: one result per occurrence, triage as
+/// suppressions.
+#[test]
+fn report_sarif_passes_the_sarif_multitool_validator() {
+    let Some(multitool) = multitool() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let tree_dir = dir.path().join("tree");
+    std::fs::create_dir_all(&tree_dir).unwrap();
+    tree(&tree_dir);
+    let db = dir.path().join("store.db");
+    let leakscope = || Command::cargo_bin("leakscope").unwrap();
+    for _ in 0..2 {
+        leakscope()
+            .current_dir(&tree_dir)
+            .args(["scan", "-q", "--now", "2023-06-01T00:00:00Z"])
+            .arg(format!("--datastore={}", db.display()))
+            .arg(".")
+            .assert()
+            .code(1);
+    }
+    leakscope()
+        .args([
+            "findings",
+            "set-status",
+            "1",
+            "false_positive",
+            "--note",
+            "test data",
+            "--datastore",
+        ])
+        .arg(&db)
+        .assert()
+        .code(0);
+    let sarif = dir.path().join("report.sarif");
+    leakscope()
+        .args([
+            "report",
+            "-q",
+            "--format",
+            "sarif",
+            "--now",
+            "2023-06-01T00:00:00Z",
+            "-o",
+        ])
         .arg(&sarif)
-        .arg("-o")
-        .arg(&validation)
-        .args(["--log", "ForceOverwrite"])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", multitool.display()));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "sarif-multitool failed: {stdout}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&validation).unwrap()).unwrap();
-    let problems: Vec<String> = report["runs"][0]["results"]
-        .as_array()
-        .unwrap()
+        .arg("--datastore")
+        .arg(&db)
+        .assert()
+        .code(0);
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() >= 4, "{results:#?}");
+    assert!(results
         .iter()
-        .filter(|r| matches!(r["level"].as_str(), Some("error") | Some("warning") | None))
-        .map(|r| format!("{} {}", r["ruleId"], r["message"]))
-        .collect();
-    assert!(
-        problems.is_empty(),
-        "validator found problems:\n{}\n{stdout}",
-        problems.join("\n")
-    );
+        .any(|r| r["suppressions"][0]["justification"] == "test data"));
+    validate(&multitool, &sarif);
 }

@@ -115,8 +115,10 @@ pub struct ScanArgs {
     /// Record this scan and its findings in a datastore (SQLite): `--datastore=PATH`, or alone
     /// the default store (`$XDG_DATA_HOME/leakscope/leakscope.db`, else
     /// `~/.local/share/leakscope/leakscope.db`). See `leakscope findings`.
-    #[arg(long, value_name = "PATH", num_args = 0..=1, require_equals = true, default_missing_value = "")]
-    pub datastore: Option<PathBuf>,
+    // `Option<Option<_>>`: absent, given alone (the default store), or given a path. (An
+    // empty default value would be refused by clap's path parser.)
+    #[arg(long, value_name = "PATH", num_args = 0..=1, require_equals = true)]
+    pub datastore: Option<Option<PathBuf>>,
 
     /// Report only findings not in this baseline (from `leakscope baseline create`).
     #[arg(long, value_name = "FILE")]
@@ -190,13 +192,9 @@ impl ScanArgs {
 
     /// The datastore to record into, if any (`--datastore` without a value: the default).
     pub fn datastore_path(&self) -> Option<PathBuf> {
-        self.datastore.as_ref().map(|p| {
-            if p.as_os_str().is_empty() {
-                leakscope_store::default_path()
-            } else {
-                p.clone()
-            }
-        })
+        self.datastore
+            .as_ref()
+            .map(|p| p.clone().unwrap_or_else(leakscope_store::default_path))
     }
 
     /// The model policy, or `None` with `--no-models`.

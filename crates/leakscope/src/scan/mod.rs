@@ -23,6 +23,14 @@ pub enum Mode {
     Baseline,
 }
 
+/// Metadata of the built-in rules and the model rule, for reports made after the scan.
+pub fn builtin_rule_meta() -> anyhow::Result<Vec<leakscope_report::RuleMeta>> {
+    let rules = leakscope_rules::RuleSet::builtin().context("loading built-in rules")?;
+    let mut meta = pipeline::rule_meta(&rules);
+    meta.push(models::rule_meta());
+    Ok(meta)
+}
+
 pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
     run_mode(args, Mode::Report)
 }

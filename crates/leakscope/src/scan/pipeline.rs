@@ -30,6 +30,23 @@ pub struct ScanResult {
     pub pairs: HashMap<String, Vec<String>>,
 }
 
+/// What reports need to know about each rule of `rules`.
+pub fn rule_meta(rules: &RuleSet) -> Vec<RuleMeta> {
+    rules
+        .rules
+        .iter()
+        .map(|r| RuleMeta {
+            id: r.spec.id.clone(),
+            name: r.spec.name.clone(),
+            kind: r.spec.kind.clone(),
+            severity: r.spec.severity,
+            confidence: r.spec.confidence,
+            description: r.spec.description.clone(),
+            references: r.spec.references.clone(),
+        })
+        .collect()
+}
+
 pub fn run(
     args: &ScanArgs,
     rules: RuleSet,
@@ -47,19 +64,7 @@ pub fn run(
         .filter(|r| !r.spec.pairs_with.is_empty())
         .map(|r| (r.spec.id.clone(), r.spec.pairs_with.clone()))
         .collect();
-    let mut rule_meta: Vec<RuleMeta> = rules
-        .rules
-        .iter()
-        .map(|r| RuleMeta {
-            id: r.spec.id.clone(),
-            name: r.spec.name.clone(),
-            kind: r.spec.kind.clone(),
-            severity: r.spec.severity,
-            confidence: r.spec.confidence,
-            description: r.spec.description.clone(),
-            references: r.spec.references.clone(),
-        })
-        .collect();
+    let mut rule_meta = rule_meta(&rules);
     if policy.is_some() {
         rule_meta.push(models::rule_meta());
     }
