@@ -6,6 +6,7 @@
 //! forms only (never a full secret) and is created readable by its owner only (0600).
 
 mod schema;
+mod validations;
 
 use leakscope_core::Finding;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,6 +14,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use schema::SCHEMA_VERSION;
+pub use validations::CachedValidation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

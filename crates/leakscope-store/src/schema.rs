@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: scans, secrets (one per fingerprint), occurrences, triage history.
@@ -56,6 +56,17 @@ const MIGRATIONS: &[&str] = &[
          at TEXT NOT NULL,
          status TEXT NOT NULL,
          note TEXT
+     );",
+    // 2: live-validation results (`scan --validate`), reused while young enough. Keyed by
+    // the checked credential (a secret's fingerprint, or a pair's) and provider; `result`
+    // is the redacted `validation` object, never a secret.
+    "CREATE TABLE validations (
+         fingerprint TEXT NOT NULL,
+         provider TEXT NOT NULL,
+         status TEXT NOT NULL,
+         checked_at TEXT NOT NULL,
+         result TEXT NOT NULL,
+         PRIMARY KEY (fingerprint, provider)
      );",
 ];
 
