@@ -100,7 +100,8 @@ pub fn run(
     // registry.set_azure(std::sync::Arc::new(|f, ctx| {
     //     leakscope_azure::live::validate(f, ctx.client(), &leakscope_azure::live::ProbeOptions {
     //         endpoint: ctx.endpoint().cloned(),
-    //         access_map: /* --access-map */ false,
+    //         access_map: /* an --access-map flag, not added here */ false,
+    //         // What is left of --max-requests (its ProbeOptions budget is per credential).
     //         max_requests: ctx.max_requests().unwrap_or(u64::MAX),
     //     })
     // }));
