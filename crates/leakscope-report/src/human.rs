@@ -63,6 +63,10 @@ pub fn render(report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> 
                     p.dim(&format!("revealed by decoding: {}", f.decoders.join(" → ")))
                 )?;
             }
+            if let Some(v) = &f.validation {
+                let (text, code) = crate::validation::line(v);
+                writeln!(out, "           {}", p.wrap(code, &text))?;
+            }
             for line in analysis_lines(f) {
                 writeln!(out, "           {}", p.dim(&line))?;
             }

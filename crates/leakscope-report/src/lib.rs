@@ -6,6 +6,7 @@ mod human;
 mod sarif;
 mod stored;
 mod summary;
+mod validation;
 
 pub use stored::{
     exposure, render_store, secret_json, AdviceFn, Exposure, StoreFormat, StoreReport,

@@ -92,6 +92,10 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     if let Some(a) = &f.analysis {
         props["analysis"] = a.clone();
     }
+    if let Some(v) = &f.validation {
+        props["validation"] = serde_json::to_value(v).unwrap_or(Value::Null);
+        message.push_str(&format!(". Live check: {}", crate::validation::line(v).0));
+    }
     json!({
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,

@@ -6,6 +6,7 @@
 //! forms only (never a full secret) and is created readable by its owner only (0600).
 
 mod schema;
+mod validations;
 
 use leakscope_core::Finding;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use schema::SCHEMA_VERSION;
+pub use validations::CachedValidation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 const MIGRATIONS: &[&str] = &[
     // 1: scans, secrets (one per fingerprint), occurrences, triage history.
@@ -68,6 +68,17 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE secrets ADD COLUMN present_at_head INTEGER;
      ALTER TABLE secrets ADD COLUMN removed_at TEXT;
      ALTER TABLE occurrences ADD COLUMN decoders TEXT;",
+    // 3: live-validation results (`scan --validate`), reused while young enough. Keyed by
+    // the checked credential (a secret's fingerprint, or a pair's) and provider; `result`
+    // is the redacted `validation` object, never a secret.
+    "CREATE TABLE validations (
+         fingerprint TEXT NOT NULL,
+         provider TEXT NOT NULL,
+         status TEXT NOT NULL,
+         checked_at TEXT NOT NULL,
+         result TEXT NOT NULL,
+         PRIMARY KEY (fingerprint, provider)
+     );",
 ];
 
 pub fn version(conn: &Connection) -> rusqlite::Result<i64> {

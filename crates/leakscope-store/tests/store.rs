@@ -168,3 +168,45 @@ fn keeps_what_reports_need_analysis_validation_and_head() {
         "the later scan of `repo` missed it"
     );
 }
+
+#[test]
+fn validation_cache_round_trips_and_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let mut s = Store::open(&db).unwrap();
+    assert_eq!(s.cached_validation("fp", "github").unwrap(), None);
+    let entry = leakscope_store::CachedValidation {
+        status: "live".into(),
+        checked_at: "2026-11-30T10:00:00Z".into(),
+        result: r#"{"status":"live","probed":[]}"#.into(),
+    };
+    s.cache_validation("fp", "github", &entry).unwrap();
+    let newer = leakscope_store::CachedValidation {
+        status: "rejected".into(),
+        checked_at: "2026-11-30T11:00:00Z".into(),
+        ..entry.clone()
+    };
+    s.cache_validation("fp", "github", &newer).unwrap();
+    drop(s);
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.cached_validation("fp", "github").unwrap(), Some(newer));
+    assert_eq!(s.cached_validation("fp", "gitlab").unwrap(), None);
+}
+
+#[test]
+fn a_schema_2_file_gains_the_validation_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    drop(Store::open(&db).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TABLE validations; PRAGMA user_version = 2")
+        .unwrap();
+    drop(conn);
+    let mut s = Store::open(&db).unwrap();
+    let entry = leakscope_store::CachedValidation {
+        status: "live".into(),
+        checked_at: "2026-11-30T10:00:00Z".into(),
+        result: "{}".into(),
+    };
+    s.cache_validation("fp", "aws", &entry).unwrap();
+}

@@ -147,6 +147,10 @@ pub struct ScanArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// `--validate` and its options (scan/validate.rs).
+    #[command(flatten)]
+    pub validation: super::validate::ValidateArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

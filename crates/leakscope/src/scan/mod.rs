@@ -8,6 +8,7 @@ mod foreign;
 mod models;
 mod pipeline;
 mod progress;
+mod validate;
 
 pub use args::ScanArgs;
 
@@ -102,6 +103,8 @@ pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
         }
     }
 
+    // Live validation (scan/validate.rs): pairs are indexed before filters drop a half.
+    let validation_pairs = validate::pair_index(&args.validation, &findings);
     findings.retain(|f| f.severity >= min_severity);
     if mode == Mode::Baseline {
         let out = args
@@ -133,6 +136,10 @@ pub fn run_mode(mut args: ScanArgs, mode: Mode) -> anyhow::Result<i32> {
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
+    if let Some(pairs) = &validation_pairs {
+        let db = args.datastore_path();
+        validate::run(&args.validation, db, args.quiet, &mut findings, pairs)?;
+    }
     if let Some(db) = args.datastore_path() {
         let record = leakscope_store::ScanRecord {
             started: started.to_string(),
