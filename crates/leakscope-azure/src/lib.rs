@@ -22,3 +22,5 @@ pub use error::{SasError, VerifyError};
 pub use explain::{explain, Explanation, NotRecognised};
 pub use risk::{Risk, SignatureStatus};
 pub use sas::{parse as parse_sas, SasKind, SasToken};
+pub mod live;
+pub mod rest;
