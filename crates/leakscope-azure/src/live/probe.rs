@@ -241,9 +241,18 @@ pub(crate) fn judge(result: Result<(), RestError>) -> Outcome {
         Err(e) => e,
     };
     match &err {
-        RestError::Service { status, code, .. } => {
+        RestError::Service {
+            status,
+            code,
+            message,
+        } => {
             let c = code.as_deref().unwrap_or("");
-            if AUTH_FAILED.contains(&c) {
+            // Azurite (and some service paths) answer a bad signature with a generic code
+            // but say what happened in the message.
+            let says_auth_failed = message
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("failed to authenticate"));
+            if AUTH_FAILED.contains(&c) || says_auth_failed {
                 Outcome::Rejected {
                     code: code.clone(),
                     status: *status,

@@ -300,6 +300,11 @@ fn from_connection_string(secret: &str, opts: &ProbeOptions) -> Result<Target, R
     // replaced by --endpoint for the blob service when given).
     let mut endpoints = Vec::new();
     let mut untrusted: Option<Url> = None;
+    // A string that names endpoints of its own points at a custom setup: services it does
+    // not name are not guessed from the account name.
+    let explicit = SERVICES
+        .iter()
+        .any(|s| cs.get(&format!("{}Endpoint", field_prefix(*s))).is_some());
     for s in SERVICES {
         let text = if dev {
             let port = match s {
@@ -312,6 +317,9 @@ fn from_connection_string(secret: &str, opts: &ProbeOptions) -> Result<Target, R
                 "http://127.0.0.1:{port}/{}",
                 keys::AZURITE_DEV_ACCOUNT
             ))
+        } else if explicit {
+            cs.get(&format!("{}Endpoint", field_prefix(s)))
+                .map(str::to_string)
         } else {
             cs.endpoint(s.name())
         };
@@ -360,6 +368,15 @@ fn from_connection_string(secret: &str, opts: &ProbeOptions) -> Result<Target, R
         .filter(|a| !a.is_empty())
         .ok_or("no AccountName: Shared Key needs the account name")?;
     key_target(&account, key, endpoints)
+}
+
+fn field_prefix(s: Service) -> &'static str {
+    match s {
+        Service::Blob => "Blob",
+        Service::File => "File",
+        Service::Queue => "Queue",
+        Service::Table => "Table",
+    }
 }
 
 fn key_target(account: &str, key: &str, endpoints: Vec<Endpoint>) -> Result<Target, Reason> {
