@@ -66,6 +66,9 @@ pub fn render(report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> 
             for line in analysis_lines(f) {
                 writeln!(out, "           {}", p.dim(&line))?;
             }
+            if let Some(v) = &f.validation {
+                writeln!(out, "           {}", p.bold(&crate::validation::line(v)))?;
+            }
         }
         writeln!(out)?;
     }

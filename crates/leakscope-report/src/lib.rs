@@ -3,6 +3,7 @@
 mod human;
 mod sarif;
 mod summary;
+mod validation;
 
 pub use summary::{RuleMeta, Summary};
 
