@@ -14,6 +14,7 @@ pub mod permissions;
 pub mod query;
 pub mod risk;
 pub mod sas;
+pub mod source;
 pub mod signature;
 pub mod time;
 
