@@ -14,8 +14,8 @@ pub mod permissions;
 pub mod query;
 pub mod risk;
 pub mod sas;
-pub mod source;
 pub mod signature;
+pub mod source;
 pub mod time;
 
 pub use enrich::{enrich_findings, EnrichContext, KINDS};

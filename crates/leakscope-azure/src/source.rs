@@ -80,7 +80,8 @@ pub fn looks_like_storage(input: &str) -> bool {
             && (lower.contains("sig=")
                 || host_kind_of(t) == Some(HostKind::Azure)
                 || host_kind_of(t) == Some(HostKind::Loopback)))
-        || (lower.contains("accountname=") || lower.contains("usedevelopmentstorage=")
+        || (lower.contains("accountname=")
+            || lower.contains("usedevelopmentstorage=")
             || lower.contains("blobendpoint="))
             && connstr::parse(t).is_some_and(|c| {
                 matches!(
@@ -124,7 +125,10 @@ impl StorageInput {
     pub fn parse(input: &str, creds: &Credentials) -> Result<StorageInput, StorageInputError> {
         let t = input.trim();
         let lower = t.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix("azure://").map(|_| &t["azure://".len()..]) {
+        if let Some(rest) = lower
+            .strip_prefix("azure://")
+            .map(|_| &t["azure://".len()..])
+        {
             return from_azure_uri(rest, creds);
         }
         if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -240,8 +244,10 @@ fn from_azure_uri(rest: &str, creds: &Credentials) -> Result<StorageInput, Stora
             return Ok(s);
         }
     }
-    let endpoint = Endpoint::for_account(&account, Service::Blob, "core.windows.net")
-        .ok_or_else(|| StorageInputError::Invalid(format!("`{account}` is not a storage account name")))?;
+    let endpoint =
+        Endpoint::for_account(&account, Service::Blob, "core.windows.net").ok_or_else(|| {
+            StorageInputError::Invalid(format!("`{account}` is not a storage account name"))
+        })?;
     let auth = env_auth(&account, creds);
     Ok(StorageInput {
         display,
@@ -268,7 +274,9 @@ fn env_auth(account: &str, creds: &Credentials) -> Auth {
         }
     }
     if let (true, Some(s)) = (for_this, creds.sas.as_deref()) {
-        return Auth::sas(&query::parse_pairs(query::unescape_text(s).trim_start_matches('?')));
+        return Auth::sas(&query::parse_pairs(
+            query::unescape_text(s).trim_start_matches('?'),
+        ));
     }
     Auth::Anonymous
 }
@@ -291,11 +299,16 @@ fn from_url(input: &str, creds: &Credentials) -> Result<StorageInput, StorageInp
         .ok_or_else(|| StorageInputError::Invalid("the URL names no storage account".into()))?;
     let mut base_url = origin.clone();
     if kind != HostKind::Azure {
-        base_url.set_path(&format!("/{}/", crate::rest::endpoint::encode_path(&account)));
+        base_url.set_path(&format!(
+            "/{}/",
+            crate::rest::endpoint::encode_path(&account)
+        ));
     }
     let endpoint = Endpoint::from_url(Service::Blob, &account, &base_url)
         .ok_or_else(|| StorageInputError::Invalid("not an http(s) URL".into()))?;
-    let has_sig = query::parse_pairs(q).iter().any(|(k, _)| k.eq_ignore_ascii_case("sig"));
+    let has_sig = query::parse_pairs(q)
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("sig"));
     let display = leakscope_http::redact_url(&Url::parse(&text).unwrap_or(origin.clone()));
     let (auth, single, secrets) = if has_sig {
         let token = sas::parse(&text)
@@ -343,8 +356,9 @@ fn from_connection_string(
     let text = if dev {
         format!("http://127.0.0.1:10000/{account}")
     } else {
-        cs.endpoint("blob")
-            .ok_or_else(|| StorageInputError::Invalid("the connection string names no blob endpoint".into()))?
+        cs.endpoint("blob").ok_or_else(|| {
+            StorageInputError::Invalid("the connection string names no blob endpoint".into())
+        })?
     };
     let url = Url::parse(text.trim())
         .map_err(|e| StorageInputError::Invalid(format!("blob endpoint: {e}")))?;
@@ -356,8 +370,9 @@ fn from_connection_string(
     } else {
         account
     };
-    let endpoint = Endpoint::from_url(Service::Blob, &account, &url)
-        .ok_or_else(|| StorageInputError::Invalid("the blob endpoint is not an http(s) URL".into()))?;
+    let endpoint = Endpoint::from_url(Service::Blob, &account, &url).ok_or_else(|| {
+        StorageInputError::Invalid("the blob endpoint is not an http(s) URL".into())
+    })?;
     let auth = if dev {
         Auth::shared_key(&account, crate::keys::AZURITE_DEV_KEY)
     } else if let Some(k) = cs.get("AccountKey") {
@@ -412,7 +427,10 @@ mod tests {
             &none,
         )
         .unwrap();
-        assert_eq!(s.endpoint.base.as_str(), "http://127.0.0.1:10000/devstoreaccount1/");
+        assert_eq!(
+            s.endpoint.base.as_str(),
+            "http://127.0.0.1:10000/devstoreaccount1/"
+        );
         assert_eq!(s.container.as_deref(), Some("models"));
         assert_eq!(s.prefix.as_deref(), Some("dir"));
         assert!(!s.display.contains("sig"));
@@ -421,7 +439,10 @@ mod tests {
             "http://127.0.0.1:10000/devstoreaccount1/models/dir/a%20b.pkl"
         );
         let s = StorageInput::parse("azure://acct/c/pre/fix", &none).unwrap();
-        assert_eq!(s.endpoint.base.as_str(), "https://acct.blob.core.windows.net/");
+        assert_eq!(
+            s.endpoint.base.as_str(),
+            "https://acct.blob.core.windows.net/"
+        );
         assert_eq!(s.prefix.as_deref(), Some("pre/fix"));
         let key = Credentials {
             key: Some(crate::keys::AZURITE_DEV_KEY.into()),

@@ -6,6 +6,8 @@
 //! Azurite is taken from PATH or installed from npm on first use (see `leakscope-testkit`);
 //! if neither works the test fails, unless `LEAKSCOPE_SKIP_AZURITE=1`.
 
+#![allow(dead_code)]
+
 use leakscope_azure::keys::{AZURITE_DEV_ACCOUNT as ACCOUNT, AZURITE_DEV_KEY as KEY};
 use leakscope_azure::rest::auth::{string_to_sign, table_string_to_sign};
 use leakscope_azure::{sas, signature};
