@@ -108,15 +108,13 @@ fn plural(n: u64) -> &'static str {
 
 /// `1204` → `1,204`.
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let digits: Vec<char> = n.to_string().chars().rev().collect();
+    let groups: Vec<String> = digits
+        .chunks(3)
+        .map(|c| c.iter().rev().collect())
+        .rev()
+        .collect();
+    groups.join(",")
 }
 
 /// Decimal units, one decimal place: `38.2 GB`.
