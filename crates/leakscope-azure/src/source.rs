@@ -423,7 +423,7 @@ mod tests {
     fn urls_and_uris() {
         let none = Credentials::default();
         let s = StorageInput::parse(
-            "http://127.0.0.1:10000/devstoreaccount1/models/dir?sv=2021-08-06&sr=c&sp=rl&se=2030-01-01&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D",
+            "http://127.0.0.1:10000/devstoreaccount1/models/dir?sv=2021-08-06&sr=c&sp=rl&se=2030-01-01&sig=7BjqyNdYseulLTwQ05rcbdmAZHLLSuBpY104PZCGpRM%3D", // fake token (leakscope:allow)
             &none,
         )
         .unwrap();
