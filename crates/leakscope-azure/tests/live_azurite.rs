@@ -229,6 +229,51 @@ fn validates_credentials_of_every_kind_against_azurite() {
     assert_eq!(j["access"]["total_blobs"], 1, "{j:#}");
     assert_eq!(j["access"]["total_bytes"], 5, "{j:#}");
 
+    // Queue SAS (read): Get Queue Metadata on its queue; table SAS (read): one entity.
+    let q = sas_query(
+        "jobs",
+        &[
+            ("sv", "2021-08-06".into()),
+            ("sp", "r".into()),
+            ("se", se.clone()),
+        ],
+        KEY,
+    );
+    let url = format!("{}/jobs?", az.queue_endpoint());
+    let v = validate(
+        &finding("azure_sas", &q, &[("url", &url)]),
+        &http,
+        &opts(false),
+    );
+    assert_eq!(v.status, "live", "{v:?}");
+    assert!(
+        v.probed[0].contains("/jobs?comp=metadata&…"),
+        "{:?}",
+        v.probed
+    );
+    let q = sas_query(
+        "Customers",
+        &[
+            ("sv", "2021-08-06".into()),
+            ("tn", "Customers".into()),
+            ("sp", "r".into()),
+            ("se", se.clone()),
+        ],
+        KEY,
+    );
+    let url = format!("{}/Customers?", az.table_endpoint());
+    let v = validate(
+        &finding("azure_sas", &q, &[("url", &url)]),
+        &http,
+        &opts(false),
+    );
+    assert_eq!(v.status, "live", "{v:?}");
+    assert!(
+        v.probed[0].contains("/Customers()?%24top=1&…"),
+        "{:?}",
+        v.probed
+    );
+
     // Write-only blob SAS: nothing read-only to call, so nothing is sent.
     let q = sas_query(
         "models/a.pt",

@@ -224,3 +224,55 @@ fn azure_hosts_are_spoken_to_over_https_only() {
         v.probed
     );
 }
+
+/// Where each credential would be sent, read from `probed` with a client that may send
+/// nothing (so no request leaves this machine).
+#[test]
+fn endpoints_are_derived_from_the_credential() {
+    let http = Client::new(ClientConfig {
+        max_requests: Some(0),
+        retries: 0,
+        ..ClientConfig::default()
+    });
+    let q = |extra: &str| format!("sv=2021-08-06&{extra}&se=2030-01-01&sig={SIG_ENC}");
+    let cases: Vec<(Finding, &str)> = vec![
+        (
+            finding("azure_sas", &q("sr=c&sp=rl"), &[("url", "https://acct.dfs.core.chinacloudapi.cn/fs?")]),
+            "GET https://acct.blob.core.chinacloudapi.cn/fs?restype=container&comp=list",
+        ),
+        (
+            finding("azure_sas", &q("ss=q&srt=s&sp=l"), &[("url", "https://acct.blob.core.usgovcloudapi.net/?")]),
+            "GET https://acct.queue.core.usgovcloudapi.net/?comp=list",
+        ),
+        (
+            finding("azure_sas", &q("sr=b&sp=r"), &[("url", "https://acct-secondary.blob.core.windows.net/c/d/e.pt?")]),
+            "HEAD https://acct-secondary.blob.core.windows.net/c/d/e.pt?…",
+        ),
+        (
+            finding(
+                "azure_connection_string",
+                &format!("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={KEY};EndpointSuffix=core.chinacloudapi.cn"),
+                &[],
+            ),
+            "GET https://acct.blob.core.chinacloudapi.cn/?comp=list",
+        ),
+        (
+            finding("azure_account_key", KEY, &[("account", "prodstore01")]),
+            "GET https://prodstore01.blob.core.windows.net/?comp=list",
+        ),
+        (
+            finding("azure_connection_string", "UseDevelopmentStorage=true", &[]),
+            "GET http://127.0.0.1:10000/devstoreaccount1/?comp=list",
+        ),
+    ];
+    for (f, want) in cases {
+        let v = validate(&f, &http, &ProbeOptions::default());
+        assert!(
+            v.probed.first().is_some_and(|p| p.starts_with(want)),
+            "{}: {:?} (want {want})",
+            f.kind,
+            v.probed
+        );
+    }
+    assert_eq!(http.requests_sent(), 0);
+}

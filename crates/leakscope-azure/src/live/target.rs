@@ -360,9 +360,12 @@ fn from_connection_string(secret: &str, opts: &ProbeOptions) -> Result<Target, R
         let t = sas::parse(sas_text).map_err(|e| format!("its SAS is not usable: {e}"))?;
         return sas_target(&t, opts, Some(endpoints));
     }
-    let key = cs
-        .get("AccountKey")
-        .ok_or("no AccountKey or SharedAccessSignature")?;
+    let key = if dev {
+        keys::AZURITE_DEV_KEY
+    } else {
+        cs.get("AccountKey")
+            .ok_or("no AccountKey or SharedAccessSignature")?
+    };
     let account = account
         .or_else(|| endpoints.first().map(|e| e.account.clone()))
         .filter(|a| !a.is_empty())
