@@ -243,13 +243,17 @@ fn validates_credentials_of_every_kind_against_azurite() {
     let v = validate(
         &finding("azure_sas", &q, &[("url", &url)]),
         &http,
-        &opts(false),
+        &opts(true),
     );
     assert_eq!(v.status, "live", "{v:?}");
     assert!(
         v.probed[0].contains("/jobs?comp=metadata&…"),
         "{:?}",
         v.probed
+    );
+    assert_eq!(
+        v.extra["access"]["queues"],
+        json!([{"name": "jobs", "messages": 2}])
     );
     let q = sas_query(
         "Customers",

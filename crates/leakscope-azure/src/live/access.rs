@@ -244,6 +244,24 @@ pub(crate) fn map(sc: &mut StorageClient<'_>, t: &Target) -> AccessMap {
         m.complete &= ok;
         m.shares = Some(items);
     }
+    // A queue or table SAS reaches just the one its URL names.
+    if let (Scope::Container { read: true, .. }, Some(name)) = (&t.scope, &t.container) {
+        if let Some(ep) = t.endpoints.first().cloned() {
+            match ep.service {
+                Service::Queue => match sc.queue_metadata(&ep, name) {
+                    Ok(messages) => {
+                        m.queues = Some(vec![QueueAccess {
+                            name: name.clone(),
+                            messages,
+                        }])
+                    }
+                    Err(_) => m.complete = false,
+                },
+                Service::Table => m.tables = Some(vec![TableItem { name: name.clone() }]),
+                _ => {}
+            }
+        }
+    }
     m.total_blobs = m.containers.iter().filter_map(|c| c.blobs).sum();
     m.total_bytes = m.containers.iter().filter_map(|c| c.bytes).sum();
     m.requests = sc.requests();
