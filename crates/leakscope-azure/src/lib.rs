@@ -15,6 +15,7 @@ pub mod query;
 pub mod risk;
 pub mod sas;
 pub mod signature;
+pub mod source;
 pub mod time;
 
 pub use enrich::{enrich_findings, EnrichContext, KINDS};
@@ -22,3 +23,5 @@ pub use error::{SasError, VerifyError};
 pub use explain::{explain, Explanation, NotRecognised};
 pub use risk::{Risk, SignatureStatus};
 pub use sas::{parse as parse_sas, SasKind, SasToken};
+pub mod live;
+pub mod rest;

@@ -1,105 +1,22 @@
 //! Cross-check against Azurite (npm `azurite`): tokens signed with the emulator's published
 //! key are accepted by Azurite exactly when our verifier says `valid`, and tampered ones are
-//! rejected by both. The harness starts Azurite on free 127.0.0.1 ports with a temporary data
-//! directory and stops it afterwards. Azurite is taken from PATH or installed from npm on first
-//! use (see `leakscope-testkit`); if neither works the test fails, unless
-//! `LEAKSCOPE_SKIP_AZURITE=1`.
+//! rejected by both. The harness (tests/common/azurite.rs) starts Azurite on free 127.0.0.1
+//! ports with a temporary data directory and stops it afterwards. Azurite is taken from PATH
+//! or installed from npm on first use (see `leakscope-testkit`); if neither works the test
+//! fails, unless `LEAKSCOPE_SKIP_AZURITE=1`.
 //!
 //! Only what Azurite implements faithfully is compared (Azurite 3.x): blob, queue and table
 //! (no file service), no `sr=bv`/`sr=d`/user delegation, no `sip`, no table key ranges, and
 //! `sv` from 2015-04-05 (it signs older versions with the 2015-04-05 layout).
 
+mod common;
+
+use common::azurite::{start, Azurite};
 use leakscope_azure::keys::{AZURITE_DEV_ACCOUNT as ACCOUNT, AZURITE_DEV_KEY as KEY};
 use leakscope_azure::{sas, signature};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Azurite {
-    child: Child,
-    blob: u16,
-    queue: u16,
-    table: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Azurite {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
-}
-
-fn start() -> Option<Azurite> {
-    let skip = std::env::var("LEAKSCOPE_SKIP_AZURITE").is_ok_and(|v| v == "1");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let (blob, queue, table) = (free_port(), free_port(), free_port());
-    let spawned = leakscope_testkit::npm_tool("azurite", "azurite@3")
-        .map_err(std::io::Error::other)
-        .and_then(|azurite| {
-            Command::new(azurite)
-                .args([
-                    "--silent",
-                    "--skipApiVersionCheck",
-                    "--disableProductStyleUrl",
-                    "--location",
-                ])
-                .arg(dir.path())
-                .args(["--blobHost", "127.0.0.1", "--blobPort", &blob.to_string()])
-                .args([
-                    "--queueHost",
-                    "127.0.0.1",
-                    "--queuePort",
-                    &queue.to_string(),
-                ])
-                .args([
-                    "--tableHost",
-                    "127.0.0.1",
-                    "--tablePort",
-                    &table.to_string(),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-        });
-    let child = match spawned {
-        Ok(c) => c,
-        Err(e) if skip => {
-            eprintln!("skipping Azurite test (LEAKSCOPE_SKIP_AZURITE=1): {e}");
-            return None;
-        }
-        Err(e) => panic!(
-            "cannot start `azurite` ({e}). Install it with `npm install -g azurite`, \
-             or set LEAKSCOPE_SKIP_AZURITE=1 to skip this test"
-        ),
-    };
-    let az = Azurite {
-        child,
-        blob,
-        queue,
-        table,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    for port in [blob, queue, table] {
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "Azurite did not listen on port {port} within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    Some(az)
-}
+use std::net::TcpStream;
+use std::time::Duration;
 
 /// Minimal HTTP/1.1 over TCP: Azurite runs on plain HTTP and this keeps the test dependency-free.
 fn http(port: u16, method: &str, path_query: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {

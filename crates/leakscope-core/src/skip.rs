@@ -28,6 +28,10 @@ pub enum SkipReason {
     ArchiveUnreadable {
         detail: String,
     },
+    /// Not read because the scan's byte budget (`--max-bytes`) was spent.
+    OverBudget {
+        limit: u64,
+    },
     Other {
         detail: String,
     },
@@ -46,6 +50,7 @@ impl SkipReason {
             SkipReason::TooManyFindings { .. } => "too many findings",
             SkipReason::ArchiveLimit { .. } => "archive limit",
             SkipReason::ArchiveUnreadable { .. } => "archive member unreadable",
+            SkipReason::OverBudget { .. } => "over --max-bytes",
             SkipReason::Other { .. } => "other",
         }
     }
@@ -68,6 +73,12 @@ impl fmt::Display for SkipReason {
             SkipReason::ArchiveLimit { detail } => write!(f, "archive limit: {detail}"),
             SkipReason::ArchiveUnreadable { detail } => {
                 write!(f, "archive member unreadable: {detail}")
+            }
+            SkipReason::OverBudget { limit } => {
+                write!(
+                    f,
+                    "not read: the {limit}-byte budget (--max-bytes) is spent"
+                )
             }
             SkipReason::Other { detail } => f.write_str(detail),
         }

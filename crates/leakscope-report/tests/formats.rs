@@ -142,3 +142,41 @@ fn gitlab_output() {
     assert_eq!(v["scan"]["end_time"], "2026-11-30T10:00:01");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn validated_finding_in_human_and_json() {
+    let (mut findings, summary, rules) = sample();
+    let access = serde_json::json!({
+        "containers": [
+            {"name": "models", "blobs": 1200, "bytes": 38_000_000_000u64, "public_access": "container",
+             "model_files": ["a.pt"], "model_file_count": 5, "complete": true},
+            {"name": "logs", "blobs": 4, "bytes": 200_000_000u64, "public_access": "private",
+             "model_files": [], "model_file_count": 0, "complete": true}],
+        "total_blobs": 1204, "total_bytes": 38_200_000_000u64, "complete": true, "requests": 4
+    });
+    let mut extra = serde_json::Map::new();
+    extra.insert("access".into(), access);
+    findings[0].validation = Some(leakscope_core::Validation {
+        status: "live".into(),
+        probed: vec!["GET https://acct.blob.core.windows.net/?comp=list&maxresults=5000&…".into()],
+        extra,
+    });
+    let report = Report {
+        findings: &findings,
+        summary: &summary,
+        rules: &rules,
+    };
+    let mut out = Vec::new();
+    render(Format::Human, &report, RenderOptions::default(), &mut out).unwrap();
+    let human = String::from_utf8(out).unwrap();
+    assert!(
+        human.contains("LIVE — lists 2 containers, 1,204 blobs, 38.2 GB; 1 public; 5 model files"),
+        "{human}"
+    );
+    let mut out = Vec::new();
+    render(Format::Jsonl, &report, RenderOptions::default(), &mut out).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(first["validation"]["status"], "live");
+    assert_eq!(first["validation"]["access"]["total_blobs"], 1204);
+}

@@ -31,7 +31,13 @@ impl Provider for Azure {
     }
 
     fn kinds(&self) -> &'static [&'static str] {
-        &["azure_sas", "azure_account_key", "azure_connection_string"]
+        // The kinds leakscope_azure::live::validate probes (its `KINDS`).
+        &[
+            "azure_sas",
+            "azure_account_key",
+            "azure_connection_string",
+            "azure_storage_key",
+        ]
     }
 
     fn default_base(&self) -> Option<&'static str> {
@@ -45,7 +51,7 @@ impl Provider for Azure {
     fn validate(&self, c: &Candidate<'_>, ctx: &Ctx<'_>) -> Validation {
         match &self.check {
             Some(check) => check(c.finding, ctx),
-            // TODO(lead): wired at merge with the `azlive` branch (see scan/validate.rs).
+            // Only when a caller builds a registry without the binary's Azure check.
             None => Outcome::unknown("Azure validation not wired")
                 .error_code("not_wired")
                 .into(),

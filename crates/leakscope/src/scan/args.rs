@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and directories to scan.
+    /// Files and directories to scan; also Azure Storage: a SAS URL, a storage connection
+    /// string, or azure://ACCOUNT/CONTAINER[/PREFIX].
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -143,6 +144,16 @@ pub struct ScanArgs {
     /// Skip history reachable from this revision (scan only newer commits).
     #[arg(long, value_name = "REV", conflicts_with = "no_history")]
     pub since_commit: Option<String>,
+
+    /// Credentials for storage inputs that carry none (azure://…, a URL without a SAS);
+    /// else AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY
+    /// or AZURE_STORAGE_SAS_TOKEN.
+    #[arg(long, value_name = "STRING")]
+    pub azure_connection_string: Option<String>,
+
+    /// Most bytes read from storage inputs in all; blobs past it are skipped with a reason.
+    #[arg(long, default_value = "10G", value_parser = crate::size::parse_size, value_name = "SIZE")]
+    pub max_bytes: u64,
 
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -8,6 +8,7 @@ mod foreign;
 mod models;
 mod pipeline;
 mod progress;
+mod storage;
 mod validate;
 
 pub use args::ScanArgs;

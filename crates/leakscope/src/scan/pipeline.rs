@@ -5,6 +5,7 @@ use super::findings::from_match;
 use super::foreign::Foreign;
 use super::models;
 use super::progress::{Counters, Progress};
+use super::storage;
 use super::ScanArgs;
 use anyhow::Context;
 use leakscope_core::{Finding, GitInfo, Limits, SkipReason, Skipped};
@@ -14,6 +15,7 @@ use leakscope_report::{RuleMeta, Summary};
 use leakscope_rules::RuleSet;
 use leakscope_sources::archive::{self, Event};
 use leakscope_sources::git::{self, HistoryEvent, HistoryOptions, Provenance};
+use leakscope_sources::storage::looks_like_storage;
 use leakscope_sources::{walk, WalkEvent, WalkOptions};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -94,7 +96,8 @@ pub fn run(
     let dropped = AtomicU64::new(0);
     let started = Instant::now();
 
-    let walked = walk(&args.inputs, &opts, || {
+    let (paths, storage_inputs) = split_inputs(&args.inputs);
+    let walked = walk(&paths, &opts, || {
         let mut buf: Vec<u8> = Vec::new();
         let engine = &engine;
         let foreign = &foreign;
@@ -140,24 +143,26 @@ pub fn run(
             }
         }
     });
+    let sinks = Shared {
+        engine: &engine,
+        foreign: &foreign,
+        policy,
+        counters: &counters,
+        findings: &findings,
+        skipped: &skipped,
+        dropped: &dropped,
+        archive_limits,
+    };
     let history = if args.no_history {
         Ok(HashMap::new())
     } else {
-        let sinks = Shared {
-            engine: &engine,
-            foreign: &foreign,
-            policy,
-            counters: &counters,
-            findings: &findings,
-            skipped: &skipped,
-            dropped: &dropped,
-            archive_limits,
-        };
         scan_histories(args, &sinks)
     };
+    let stored = storage::scan(args, &storage_inputs, &sinks);
     progress.finish();
     walked?;
     let in_worktree = history?;
+    stored?;
 
     let summary = Summary {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -181,14 +186,30 @@ pub fn run(
     })
 }
 
-/// What history workers share with the working-tree scan.
-struct Shared<'a> {
+/// Inputs that name Azure Storage (a SAS URL, a connection string, `azure://…`) rather
+/// than a path; an existing path always wins.
+fn split_inputs(inputs: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, Vec<String>) {
+    let mut paths = Vec::new();
+    let mut storage = Vec::new();
+    for input in inputs {
+        let text = input.to_string_lossy();
+        if std::fs::symlink_metadata(input).is_err() && looks_like_storage(&text) {
+            storage.push(text.into_owned());
+        } else {
+            paths.push(input.clone());
+        }
+    }
+    (paths, storage)
+}
+
+/// What history and storage workers share with the working-tree scan.
+pub(super) struct Shared<'a> {
     engine: &'a Engine,
     foreign: &'a Foreign,
     policy: Option<&'a Policy>,
     counters: &'a Counters,
     findings: &'a Mutex<Vec<Finding>>,
-    skipped: &'a Mutex<Vec<Skipped>>,
+    pub(super) skipped: &'a Mutex<Vec<Skipped>>,
     dropped: &'a AtomicU64,
     archive_limits: &'a Option<archive::ArchiveLimits>,
 }
@@ -218,7 +239,7 @@ fn scan_histories(
                 let rx = rx.clone();
                 s.spawn(move || {
                     for (display, bytes, info) in rx {
-                        scan_history_blob(shared, &display, &bytes, info);
+                        scan_blob(shared, &display, &bytes, Some(info));
                     }
                 });
             }
@@ -256,9 +277,9 @@ fn scan_histories(
     Ok(in_worktree)
 }
 
-/// One blob from history, scanned like a file (archives expanded), its findings tagged
-/// with its provenance.
-fn scan_history_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], info: GitInfo) {
+/// One blob from history or storage, scanned like a file (archives expanded), its
+/// findings tagged with its git provenance if any.
+pub(super) fn scan_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], git: Option<GitInfo>) {
     shared.counters.files.fetch_add(1, Ordering::Relaxed);
     shared
         .counters
@@ -272,7 +293,7 @@ fn scan_history_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], info: Git
         shared.findings,
         shared.dropped,
     );
-    sink.git = Some(info);
+    sink.git = git;
     sink.container(display, bytes);
     let expanded = shared.archive_limits.as_ref().is_some_and(|limits| {
         archive::expand(display, bytes, limits, &mut |event| match event {
@@ -467,7 +488,7 @@ impl Sink<'_> {
 }
 
 /// A poisoned lock only means another worker panicked mid-push; the data is still usable.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 

@@ -49,6 +49,13 @@ pub struct ValidateArgs {
     /// With --datastore: ask again even when a stored result is young enough.
     #[arg(long)]
     pub validate_fresh: bool,
+
+    /// For live Azure Storage credentials, only say whether they work: do not list what
+    /// they reach (containers, blob counts and bytes, public access, model files, queues,
+    /// tables, shares). The map is drawn from listings, never downloads, within
+    /// --max-requests.
+    #[arg(long)]
+    pub no_access_map: bool,
 }
 
 fn parse_endpoint(s: &str) -> Result<(String, Url), String> {
@@ -95,17 +102,18 @@ pub fn run(
         max_body: 1 << 20,
         ..ClientConfig::default()
     });
-    // TODO(lead): wire the Azure slot at merge with the `azlive` branch (until then Azure
-    // findings are `unknown`, "Azure validation not wired"), e.g. with `let mut registry`:
-    // registry.set_azure(std::sync::Arc::new(|f, ctx| {
-    //     leakscope_azure::live::validate(f, ctx.client(), &leakscope_azure::live::ProbeOptions {
-    //         endpoint: ctx.endpoint().cloned(),
-    //         access_map: /* an --access-map flag, not added here */ false,
-    //         // What is left of --max-requests (its ProbeOptions budget is per credential).
-    //         max_requests: ctx.max_requests().unwrap_or(u64::MAX),
-    //     })
-    // }));
-    let registry = Registry::builtin();
+    // Azure Storage checks live in leakscope-azure (they need the account's own hosts and
+    // Shared Key signing); each may spend what is left of --max-requests on its access map.
+    let mut registry = Registry::builtin();
+    let access_map = !args.no_access_map;
+    registry.set_azure(std::sync::Arc::new(move |f, ctx| {
+        let opts = leakscope_azure::live::ProbeOptions {
+            endpoint: ctx.endpoint().cloned(),
+            access_map,
+            max_requests: ctx.max_requests().unwrap_or(u64::MAX),
+        };
+        leakscope_azure::live::validate(f, ctx.client(), &opts)
+    }));
     let endpoints: Endpoints = args.endpoints.iter().cloned().collect();
     let options = Options {
         concurrency: usize::try_from(args.validate_concurrency).unwrap_or(4),
