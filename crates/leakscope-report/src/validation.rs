@@ -67,9 +67,21 @@ pub(crate) fn line(v: &Validation) -> (String, &'static str) {
             (format!("{text}{cached}"), "1;31")
         }
         "rejected" => {
-            let code = get("error_code")
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default();
+            let http = v
+                .extra
+                .get("http_status")
+                .and_then(Value::as_u64)
+                .map(|st| format!("HTTP {st}"));
+            let why: Vec<String> = get("error_code")
+                .map(str::to_string)
+                .into_iter()
+                .chain(http)
+                .collect();
+            let code = if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join(", "))
+            };
             (format!("rejected{code}{cached}"), "32")
         }
         status => {
@@ -243,24 +255,25 @@ mod access_tests {
             "total_blobs": 1204, "total_bytes": 38_200_000_000u64,
             "complete": true, "requests": 9}});
         assert_eq!(
-            line(&v("live", a)),
+            line(&v("live", a)).0,
             "LIVE — lists 3 containers, 1,204 blobs, 38.2 GB; 2 public; 5 model files; 1 queue, 0 tables"
         );
         assert_eq!(
             line(&v(
                 "rejected",
                 json!({"error_code": "AuthenticationFailed", "http_status": 403})
-            )),
-            "REJECTED — AuthenticationFailed (HTTP 403)"
+            ))
+            .0,
+            "rejected (AuthenticationFailed, HTTP 403)"
         );
         assert_eq!(
-            line(&v("unknown", json!({"reason": "no endpoint"}))),
-            "validation unknown — no endpoint"
+            line(&v("unknown", json!({"reason": "no endpoint"}))).0,
+            "validation unknown (no endpoint)"
         );
         let partial = json!({"access": {"containers": [{"name": "a"}], "total_blobs": 1,
             "total_bytes": 999, "complete": false, "requests": 100}});
         assert_eq!(
-            line(&v("live", partial)),
+            line(&v("live", partial)).0,
             "LIVE — lists 1 container, 1 blob, 999 B; incomplete after 100 requests"
         );
         assert_eq!(thousands(1_234_567), "1,234,567");

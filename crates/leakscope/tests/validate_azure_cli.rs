@@ -101,7 +101,10 @@ fn scan_validate_probes_sas_urls_where_they_point() {
     let all = String::from_utf8_lossy(&out.stdout);
     for url in [&good, &revoked] {
         let sig = url.rsplit("sig=").next().unwrap_or_default();
-        assert!(sig.len() > 20 && !all.contains(sig), "signatures stay redacted");
+        assert!(
+            sig.len() > 20 && !all.contains(sig),
+            "signatures stay redacted"
+        );
     }
 
     // Human output says what the live link reaches.
