@@ -107,6 +107,43 @@ fn scan_validate_probes_sas_urls_where_they_point() {
         );
     }
 
+    // The datastore keeps the result; the report (JSON and the HTML page's data) has the map.
+    let db = dir.path().join("store.db");
+    let out = leakscope()
+        .args([
+            "scan",
+            "--validate",
+            "--quiet",
+            "--no-config",
+            "--format",
+            "jsonl",
+        ])
+        .arg(format!("--datastore={}", db.display()))
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = leakscope()
+        .args(["report", "--format", "json", "--datastore"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("\"total_blobs\": 3"), "{report}");
+    let html = dir.path().join("report.html");
+    leakscope()
+        .args(["report", "--format", "html", "--datastore"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&html)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(
+        page.contains("resnet.ckpt"),
+        "the access map is in the page's data"
+    );
+
     // Human output says what the live link reaches.
     let out = leakscope()
         .args(["scan", "--validate", "--no-config", "--color", "never"])

@@ -624,11 +624,56 @@
       dl.append(el('dt', { text: 'Live check' }));
       dl.append(el('dd', {}, [el('span', { class: 'badge v-' + s._val, text: v.status }), s.validated_at ? ' on ' + day(s.validated_at) : '']));
       for (const k of Object.keys(v)) {
-        if (k === 'status') continue;
+        if (k === 'status' || k === 'access') continue;
         dl.append(el('dt', { text: human(k) }));
         dl.append(el('dd', { class: 'kv', text: typeof v[k] === 'string' ? v[k] : JSON.stringify(v[k]) }));
       }
       box.append(dl);
+    }
+    return box;
+  }
+
+  function sizeText(n) {
+    if (typeof n !== 'number') return 'unknown';
+    const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+    let v = n, i = 0;
+    while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
+    return (i === 0 ? String(v) : v.toFixed(1)) + ' ' + units[i];
+  }
+
+  // What a live Azure credential reaches (validation.access), from listings only.
+  function reachBox(s) {
+    const a = s.validation && s.validation.access;
+    if (!a || typeof a !== 'object') return null;
+    const box = el('div', { class: 'box', testid: 'reach' });
+    box.append(el('h3', { text: 'What it reaches right now' }));
+    const cs = Array.isArray(a.containers) ? a.containers : [];
+    const pub = cs.filter((c) => c.public_access === 'blob' || c.public_access === 'container').length;
+    const models = cs.reduce((n, c) => n + (typeof c.model_file_count === 'number' ? c.model_file_count : 0), 0);
+    let text = 'The storage service answered this credential and listed ' + plural(cs.length, 'container') + ' holding ' +
+      plural(typeof a.total_blobs === 'number' ? a.total_blobs : 0, 'file') + ' (' + sizeText(a.total_bytes) + ').';
+    if (pub) text += ' ' + plural(pub, 'container is', 'containers are') + ' open to anyone on the internet, without any key.';
+    if (models) text += ' ' + plural(models, 'file looks', 'files look') + ' like a machine-learning model: whoever can write here can replace it with one that runs code on every user who loads it.';
+    if (a.complete === false) text += ' The listing stopped after ' + plural(a.requests || 0, 'request') + ' (--max-requests), so there may be more.';
+    box.append(el('p', { testid: 'reach-summary', text }));
+    if (cs.length) {
+      const rows = cs.map((c) => el('tr', {}, [
+        el('td', { class: 'kv', text: c.name }),
+        el('td', { class: 'num', text: typeof c.blobs === 'number' ? thousands(c.blobs) : 'not listed' }),
+        el('td', { class: 'num', text: sizeText(c.bytes) }),
+        el('td', { text: c.public_access === 'container' ? 'public: list and read' : c.public_access === 'blob' ? 'public: read' : c.public_access === 'private' ? 'private' : 'unknown' }),
+        el('td', { class: 'kv', text: (c.model_files || []).join(', ') + ((c.model_file_count || 0) > (c.model_files || []).length ? ' …' : '') }),
+      ]));
+      box.append(el('table', { class: 'reach' }, [
+        el('thead', {}, [el('tr', {}, ['Container', 'Files', 'Size', 'Access', 'Model files'].map((h) => el('th', { text: h })))]),
+        el('tbody', {}, rows),
+      ]));
+    }
+    for (const [key, label] of [['queues', 'Queues'], ['tables', 'Tables'], ['shares', 'File shares']]) {
+      const list = a[key];
+      if (Array.isArray(list) && list.length) {
+        box.append(el('p', { text: label + ': ' + list.map((q) => q.name + (typeof q.messages === 'number' ? ' (' + plural(q.messages, 'message') + ')' : '')).join(', ') }));
+      }
     }
     return box;
   }
@@ -672,7 +717,7 @@
       el('p', { class: 'what', text: kindText(s) }),
     ]);
     body.append(head);
-    for (const part of [analysisCard(s), exposureBox(s), occurrences(s), triage(s), identity(s)]) if (part) body.append(part);
+    for (const part of [analysisCard(s), reachBox(s), exposureBox(s), occurrences(s), triage(s), identity(s)]) if (part) body.append(part);
     $('overlay').hidden = false;
     document.body.style.overflow = 'hidden';
     $('drawer').scrollTop = 0;
