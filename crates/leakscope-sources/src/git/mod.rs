@@ -593,7 +593,7 @@ pub fn plan_history(root: &Path, opts: &HistoryOptions) -> Result<HistoryPlan, G
 const CHUNK: usize = 64;
 
 /// Bytes of decoded delta bases each reading thread keeps.
-const READER_PACK_CACHE: usize = 16 << 20;
+const READER_PACK_CACHE: usize = 8 << 20;
 
 impl HistoryPlan {
     /// Totals of the commit and tree walk.
@@ -931,24 +931,22 @@ fn tree_entries(
         .collect())
 }
 
-/// An entry of the last tree traversed at a path: name, object, kind, and its node
-/// (a (tree, path) node, or a (blob, path) node with [`BLOB`] set).
+/// An entry of the last tree traversed at a path: name, object, kind, and the run of
+/// trees at that path holding it.
 #[derive(Clone, Copy)]
 struct Known {
     name: u32,
     id: ObjectId,
     is_tree: bool,
-    child: u32,
+    run: u32,
 }
 
-/// Marks a (blob, path) node among a (tree, path) node's children.
+/// Marks a (blob, path) node in [`Run::child`].
 const BLOB: u32 = 1 << 31;
 
 /// A tree at a path.
 struct TreeAt {
     seen: Seen,
-    /// Its entries' nodes: (tree, path) nodes, or (blob, path) nodes with [`BLOB`] set.
-    children: Box<[u32]>,
     traversed: bool,
 }
 
@@ -957,6 +955,17 @@ struct BlobAt {
     blob: u32,
     path: u32,
     seen: Seen,
+}
+
+/// A node held by consecutive trees at one path: `child` (a (tree, path) node, or a
+/// (blob, path) node with [`BLOB`] set) is an entry of the trees `start..=end` of the
+/// chain of trees traversed at path `chain`. Runs replace per-tree child lists: a tree
+/// mostly holds what the one before it at its path held, so runs are few.
+struct Run {
+    child: u32,
+    chain: u32,
+    start: u32,
+    end: u32,
 }
 
 /// Git's tree order: names compared bytewise, a tree's name as if followed by `/`.
@@ -976,9 +985,9 @@ struct Walked {
     blobs: Vec<(ObjectId, Seen, Vec<u32>)>,
 }
 
-/// The tree traversal: a graph of (tree, path) and (blob, path) nodes, each tree at a
-/// path read once. Commits mark their root's node; [`Walker::finish`] pushes that down
-/// to everything below it.
+/// The tree traversal: (tree, path) and (blob, path) nodes, each tree at a path read
+/// once. Commits mark their root's node; [`Walker::finish`] pushes that down to
+/// everything below it.
 #[derive(Default)]
 struct Walker {
     paths: Paths,
@@ -989,6 +998,9 @@ struct Walker {
     blob_index: gix::hashtable::HashMap<ObjectId, u32>,
     blob_ats: Vec<BlobAt>,
     blob_at_index: HashMap<(u32, u32), u32, PairHash>,
+    /// Per directory path: the (tree, path) nodes traversed there, in order.
+    chains: HashMap<u32, Vec<u32>, PairHash>,
+    runs: Vec<Run>,
     /// The entries of the last tree traversed at each directory path. Invariant: the node
     /// of each of them exists and (for trees) is traversed, so a newer tree at the same
     /// path only needs its changed entries looked at.
@@ -1011,7 +1023,6 @@ impl Walker {
         if node == next {
             self.trees.push(TreeAt {
                 seen: Seen::NONE,
-                children: Box::new([]),
                 traversed: false,
             });
         }
@@ -1053,7 +1064,10 @@ impl Walker {
                 .find_tree(tree_id)
                 .map_err(|e| format!("tree {tree_id}: {e}"))?;
             let decoded = tree.decode().map_err(|e| format!("tree {tree_id}: {e}"))?;
-            // Diff against the last tree at this path: its entries' nodes exist already.
+            let chain = self.chains.entry(prefix).or_default();
+            let at = chain.len() as u32;
+            chain.push(node);
+            // Diff against the last tree at this path: an unchanged entry extends its run.
             let prev = self.last_at.remove(&prefix).unwrap_or_default();
             let mut j = 0;
             let mut now: Vec<Known> = Vec::with_capacity(decoded.entries.len());
@@ -1074,6 +1088,9 @@ impl Walker {
                 }
                 let id = e.oid.to_owned();
                 if let Some(p) = same_name.filter(|p| p.id == id) {
+                    if let Some(run) = self.runs.get_mut(p.run as usize) {
+                        run.end = at;
+                    }
                     now.push(p);
                     continue;
                 }
@@ -1089,15 +1106,19 @@ impl Walker {
                 } else {
                     self.blob_at(id, path) | BLOB
                 };
+                let run = self.runs.len() as u32;
+                self.runs.push(Run {
+                    child,
+                    chain: prefix,
+                    start: at,
+                    end: at,
+                });
                 now.push(Known {
                     name,
                     id,
                     is_tree,
-                    child,
+                    run,
                 });
-            }
-            if let Some(t) = self.trees.get_mut(node as usize) {
-                t.children = now.iter().map(|e| e.child).collect();
             }
             self.last_at.insert(prefix, now);
         }
@@ -1105,53 +1126,51 @@ impl Walker {
     }
 
     /// Pushes what is known of each tree-at-path's commits down to its subtrees and blobs
-    /// (parents before children), then sums it up per blob.
+    /// (shallow paths first: a node's parents are all at its parent path), then sums it up
+    /// per blob.
     fn finish(self) -> Walked {
         let Walker {
             paths,
             mut trees,
             blobs,
             mut blob_ats,
+            chains,
+            mut runs,
             ..
         } = self;
-        // Post-order DFS over the (tree, path) DAG, reversed: parents before children.
-        let mut post: Vec<u32> = Vec::with_capacity(trees.len());
-        let mut done = vec![false; trees.len()];
-        for root in 0..trees.len() as u32 {
-            if done[root as usize] {
+        drop(self.last_at);
+        let mut depth: Vec<u32> = vec![0; paths.nodes.len()];
+        for i in 1..paths.nodes.len() {
+            let parent = paths.nodes[i].0 as usize;
+            depth[i] = depth.get(parent).map_or(0, |d| d + 1);
+        }
+        runs.sort_by_key(|r| depth.get(r.chain as usize).copied().unwrap_or(0));
+        for run in &runs {
+            let Some(chain) = chains.get(&run.chain) else {
                 continue;
-            }
-            let mut stack: Vec<(u32, bool)> = vec![(root, false)];
-            while let Some((t, expanded)) = stack.pop() {
-                if expanded {
-                    post.push(t);
-                    continue;
-                }
-                if std::mem::replace(&mut done[t as usize], true) {
-                    continue;
-                }
-                stack.push((t, true));
-                for &c in trees[t as usize].children.iter() {
-                    if c & BLOB == 0 && !done[c as usize] {
-                        stack.push((c, false));
-                    }
+            };
+            let Some(holders) = chain.get(run.start as usize..=run.end as usize) else {
+                continue;
+            };
+            let mut seen = Seen::NONE;
+            for &t in holders {
+                if let Some(t) = trees.get(t as usize) {
+                    seen.merge(&t.seen);
                 }
             }
-        }
-        for &t in post.iter().rev() {
-            let seen = trees[t as usize].seen;
-            let children = std::mem::take(&mut trees[t as usize].children);
-            for &c in children.iter() {
-                let target = if c & BLOB == 0 {
-                    trees.get_mut(c as usize).map(|n| &mut n.seen)
-                } else {
-                    blob_ats.get_mut((c & !BLOB) as usize).map(|n| &mut n.seen)
-                };
-                if let Some(target) = target {
-                    target.merge(&seen);
-                }
+            let target = if run.child & BLOB == 0 {
+                trees.get_mut(run.child as usize).map(|n| &mut n.seen)
+            } else {
+                blob_ats
+                    .get_mut((run.child & !BLOB) as usize)
+                    .map(|n| &mut n.seen)
+            };
+            if let Some(target) = target {
+                target.merge(&seen);
             }
         }
+        drop(runs);
+        drop(chains);
         drop(trees);
         // Per blob: its id, what its commits say, and (first commit, path) per path.
         type Sightings = Vec<(Option<u32>, u32)>;
