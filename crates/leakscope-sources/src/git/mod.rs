@@ -1,10 +1,14 @@
 //! Git history: every distinct blob reachable from the repository's refs, once, with the
 //! commit that introduced it. Reads the object database with `gix` (pure Rust).
 //!
-//! Cost is O(distinct trees): a commit's tree is traversed only into subtrees not seen
-//! before at the same path, so unchanged directories are visited once for all commits.
-//! Blobs are then read (decompressed) and handed out by several threads at once, each
-//! blob by exactly one of them.
+//! [`plan_history`] walks commits and trees on one thread. Cost follows the distinct
+//! trees, not commits × files: commits are visited newest first (packs store older
+//! versions as deltas of newer ones, so each tree decodes from a cached base); a tree is
+//! traversed once per path, and only its entries that differ from the previous tree at
+//! that path are looked at. What each commit says (first and last time, HEAD's history,
+//! reachability) is recorded on its root and pushed down afterwards along "runs" of
+//! consecutive trees at a path holding the same entry. [`HistoryPlan::read`] then
+//! decompresses the blobs on several threads, in pack order, each blob on exactly one.
 //!
 //! [`scan_staged`] reads what `git commit` would record instead: the index entries that
 //! differ from HEAD.
