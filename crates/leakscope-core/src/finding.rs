@@ -52,27 +52,46 @@ pub struct Paired {
     pub fingerprint: String,
 }
 
-/// Where in history a finding came from (history scans only).
+/// Where in history a finding came from (history scans only). Fields that need a commit
+/// are `null` for a blob no commit holds (a dangling blob, `--include-unreachable`).
 #[derive(Debug, Clone, Serialize)]
 pub struct GitInfo {
-    /// Full id of the oldest commit (by commit time) whose tree holds this blob.
-    pub commit: String,
+    /// Full id of the oldest commit (by commit time) whose tree holds this blob; reachable
+    /// commits are preferred over reflog-only or dangling ones.
+    pub commit: Option<String>,
     /// `Name <email>` of that commit's author.
-    pub author: String,
+    pub author: Option<String>,
     /// That commit's author date (RFC 3339, UTC).
-    pub date: String,
+    pub date: Option<String>,
     /// Earliest author date of any commit holding this secret (fingerprint).
-    pub first_seen: String,
+    pub first_seen: Option<String>,
     /// Whether HEAD's tree holds this secret (fingerprint), in any file.
     pub present_at_head: bool,
     /// Author date of the newest commit holding this secret (fingerprint).
-    pub last_seen: String,
+    pub last_seen: Option<String>,
     /// First line of the introducing commit's message.
-    pub summary: String,
+    pub summary: Option<String>,
     /// The blob's id.
     pub blob: String,
     /// Every path the blob appeared under in history.
     pub paths: Vec<String>,
+    /// The blob is reachable from no ref or HEAD: only from reflog entries or dangling
+    /// objects (`--include-unreachable`). `git gc` may drop it; clones and forks made
+    /// before keep it.
+    pub unreachable: bool,
+    /// For a secret no longer at HEAD: the commit on HEAD's history that removed it (the
+    /// last time it left), with its author date. `null` when the secret is at HEAD or was
+    /// never on HEAD's history.
+    pub removed_at: Option<RemovedAt>,
+}
+
+/// The commit that removed a secret from HEAD's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemovedAt {
+    /// Full commit id.
+    pub commit: String,
+    /// Its author date (RFC 3339, UTC).
+    pub date: String,
 }
 
 /// Result of an opt-in live check.

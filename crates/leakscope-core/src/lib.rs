@@ -10,7 +10,7 @@ mod severity;
 mod skip;
 mod text;
 
-pub use finding::{Finding, GitInfo, Paired, Validation};
+pub use finding::{Finding, GitInfo, Paired, RemovedAt, Validation};
 pub use fingerprint::fingerprint;
 pub use limits::Limits;
 pub use redact::{redact, redact_query_secret};

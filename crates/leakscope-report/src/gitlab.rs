@@ -35,23 +35,36 @@ pub fn build(report: &Report<'_>) -> Value {
 }
 
 fn vulnerability(f: &Finding) -> Value {
-    let commit = match &f.git {
-        Some(g) => json!({
-            "sha": g.commit,
-            "author": g.author,
-            "date": g.date,
-            "message": g.summary,
-        }),
-        // GitLab requires a commit; its own analyzer uses this placeholder outside history.
-        None => json!({ "sha": "0000000" }),
-    };
+    // GitLab requires a commit sha; its own analyzer uses this placeholder outside history
+    // (and a dangling blob has no commit either).
+    let mut commit = json!({ "sha": "0000000" });
+    if let Some(g) = &f.git {
+        for (key, value) in [
+            ("sha", &g.commit),
+            ("author", &g.author),
+            ("date", &g.date),
+            ("message", &g.summary),
+        ] {
+            if let Some(v) = value {
+                commit[key] = json!(v);
+            }
+        }
+    }
     let mut description = format!(
         "{} found in {} at line {} ({}).",
         f.rule_name, f.path, f.line, f.secret_redacted
     );
     if let Some(g) = &f.git {
         if !g.present_at_head {
-            description.push_str(" No longer at HEAD, but still in the repository's history.");
+            match &g.removed_at {
+                Some(r) => description.push_str(&format!(
+                    " Removed from HEAD on {} (commit {}), but still in the repository's history.",
+                    r.date.get(..10).unwrap_or(&r.date),
+                    r.commit.get(..12).unwrap_or(&r.commit)
+                )),
+                None => description
+                    .push_str(" No longer at HEAD, but still in the repository's history."),
+            }
         }
     }
     if let Some(reasons) = f

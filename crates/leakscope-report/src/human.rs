@@ -76,13 +76,15 @@ pub fn render(report: &Report<'_>, opts: RenderOptions, out: &mut dyn Write) -> 
     write_summary(report, &p, out)
 }
 
-/// One-line highlights of a finding's analysis: the risk reasons of a SAS, a model's calls.
+/// One-line highlights of a finding's analysis: where it stands in git history, the risk
+/// reasons of a SAS, a model's calls.
 fn analysis_lines(f: &Finding) -> Vec<String> {
-    let mut lines: Vec<String> = f
-        .paired
-        .iter()
-        .map(|p| format!("- pairs with {} on line {}", p.rule_id, p.line))
-        .collect();
+    let mut lines: Vec<String> = f.git.iter().filter_map(history_line).collect();
+    lines.extend(
+        f.paired
+            .iter()
+            .map(|p| format!("- pairs with {} on line {}", p.rule_id, p.line)),
+    );
     let Some(a) = &f.analysis else {
         return lines;
     };
@@ -101,6 +103,24 @@ fn analysis_lines(f: &Finding) -> Vec<String> {
         }
     }
     lines
+}
+
+/// For a secret no longer at HEAD: since when, and why it still matters.
+fn history_line(g: &leakscope_core::GitInfo) -> Option<String> {
+    if g.present_at_head {
+        return None;
+    }
+    Some(match &g.removed_at {
+        Some(r) => format!(
+            "- removed from HEAD on {} (commit {}) but still in history",
+            r.date.get(..10).unwrap_or(&r.date),
+            r.commit.get(..12).unwrap_or(&r.commit)
+        ),
+        None if g.unreachable => "- unreachable: only in a reflog or dangling objects (git gc may \
+             drop it; clones and forks made before keep it)"
+            .to_string(),
+        None => "- not on HEAD's history: only on other branches, tags or stashes".to_string(),
+    })
 }
 
 fn write_summary(report: &Report<'_>, p: &Paint, out: &mut dyn Write) -> io::Result<()> {

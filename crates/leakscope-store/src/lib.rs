@@ -576,7 +576,7 @@ fn secret_detail(r: &rusqlite::Row<'_>) -> rusqlite::Result<SecretDetail> {
 }
 
 /// Per fingerprint, over one scan's findings from git: whether HEAD holds it anywhere,
-/// and the newest commit date holding it.
+/// and when it left HEAD (the removing commit's date, else the newest commit holding it).
 struct HeadFact<'a> {
     present: bool,
     last_seen: Option<&'a str>,
@@ -591,9 +591,17 @@ fn head_facts(findings: &[Finding]) -> HashMap<&str, HeadFact<'_>> {
             last_seen: None,
         });
         h.present |= g.present_at_head;
-        // RFC 3339 UTC strings of one format order as text.
-        if h.last_seen.is_none_or(|l| l < g.last_seen.as_str()) {
-            h.last_seen = Some(g.last_seen.as_str());
+        // The commit that removed it from HEAD when history knows it, else the newest
+        // commit still holding it. RFC 3339 UTC strings of one format order as text.
+        let seen = g
+            .removed_at
+            .as_ref()
+            .map(|r| r.date.as_str())
+            .or(g.last_seen.as_deref());
+        if let Some(seen) = seen {
+            if h.last_seen.is_none_or(|l| l < seen) {
+                h.last_seen = Some(seen);
+            }
         }
     }
     out

@@ -424,3 +424,328 @@ fn config_allow_paths_apply_to_history() {
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["secret"], KEY_B);
 }
+
+/// Runs `leakscope scan` with `args` from `dir`'s parent (quiet, redacted, no config);
+/// returns (exit code, stdout).
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("leakscope")
+        .expect("binary")
+        .current_dir(dir.parent().expect("parent"))
+        .args(["scan", "--quiet", "--no-config"])
+        .args(args)
+        .output()
+        .expect("run leakscope");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn incident_timeline_removed_at_is_the_replacing_commit() {
+    let repo = Repo::new();
+    repo.write("README.md", &format!("# Models\n{}", line(KEY_A)));
+    repo.commit("2020-07-10T09:30:00Z", "Add download link");
+    repo.write("docs.md", "docs\n");
+    repo.commit("2020-08-01T00:00:00Z", "Docs");
+    repo.write("README.md", &format!("# Models\n{}", line(KEY_B)));
+    let c3 = repo.commit("2021-10-05T23:09:59Z", "Rotate the token");
+    repo.write("other.md", "x\n");
+    repo.commit("2022-01-01T00:00:00Z", "Later work");
+
+    let findings = scan(&repo.dir, &[]);
+    let a = with_secret(&findings, KEY_A);
+    assert_eq!(a.len(), 1, "{findings:#?}");
+    let g = &a[0]["git"];
+    assert_eq!(g["present_at_head"], false);
+    assert_eq!(g["last_seen"], "2020-08-01T00:00:00Z");
+    assert_eq!(
+        g["removed_at"],
+        serde_json::json!({"commit": c3, "date": "2021-10-05T23:09:59Z"})
+    );
+    assert_eq!(g["unreachable"], false);
+    let b = with_secret(&findings, KEY_B);
+    assert_eq!(b.len(), 1, "{findings:#?}");
+    assert_eq!(b[0]["git"]["present_at_head"], true);
+    assert!(b[0]["git"]["removed_at"].is_null(), "{:#?}", b[0]);
+
+    // The human report says when it left HEAD.
+    let (code, human) = run(&repo.dir, &["--color", "never", "repo"]);
+    assert_eq!(code, 1);
+    let expected = format!(
+        "removed from HEAD on 2021-10-05 (commit {}) but still in history",
+        short(&c3)
+    );
+    assert!(human.contains(&expected), "{human}");
+}
+
+#[test]
+fn removed_at_follows_the_last_removal_and_merges() {
+    // Added, removed, added again, removed again: the last removal counts.
+    let repo = Repo::new();
+    repo.write("a.env", &line(KEY_A));
+    repo.commit("2020-01-01T00:00:00Z", "add");
+    std::fs::remove_file(repo.dir.join("a.env")).expect("rm");
+    repo.commit("2020-02-01T00:00:00Z", "remove");
+    repo.write("a.env", &line(KEY_A));
+    repo.commit("2020-03-01T00:00:00Z", "add again");
+    // Removed on a branch, which main merges later.
+    repo.git(&["checkout", "-q", "-b", "cleanup"]);
+    std::fs::remove_file(repo.dir.join("a.env")).expect("rm");
+    repo.commit("2020-04-01T00:00:00Z", "cleanup");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.md", "b\n");
+    repo.commit("2020-05-01T00:00:00Z", "main work");
+    repo.git_at(
+        "2020-06-01T00:00:00Z",
+        &["merge", "-q", "--no-ff", "-m", "merge cleanup", "cleanup"],
+    );
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    assert!(!repo.dir.join("a.env").exists());
+    let findings = scan(&repo.dir, &[]);
+    let a = with_secret(&findings, KEY_A);
+    assert_eq!(a.len(), 1, "{findings:#?}");
+    assert_eq!(
+        a[0]["git"]["removed_at"],
+        serde_json::json!({"commit": merge, "date": "2020-06-01T00:00:00Z"})
+    );
+}
+
+#[test]
+fn secret_only_on_a_side_branch_has_no_removal() {
+    let repo = refs_repo();
+    let findings = scan(&repo.dir, &[]);
+    let side = with_secret(&findings, KEY_SIDE);
+    assert_eq!(side.len(), 1, "{findings:#?}");
+    assert!(side[0]["git"]["removed_at"].is_null());
+    let (_, human) = run(&repo.dir, &["--color", "never", "repo"]);
+    assert!(human.contains("not on HEAD's history"), "{human}");
+}
+
+#[test]
+fn stash_list_entries_are_scanned() {
+    let repo = Repo::new();
+    repo.write("app.env", "x = 1\n");
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    repo.write("app.env", &line(KEY_A));
+    repo.git(&["stash", "-q"]);
+    repo.write("app.env", &line(KEY_B));
+    repo.git(&["stash", "-q"]);
+    // stash@{1} holds KEY_A: only the stash's reflog reaches it.
+    let findings = scan(&repo.dir, &[]);
+    assert_eq!(with_secret(&findings, KEY_A).len(), 1, "{findings:#?}");
+    assert_eq!(with_secret(&findings, KEY_B).len(), 1, "{findings:#?}");
+    assert_eq!(
+        with_secret(&findings, KEY_A)[0]["git"]["unreachable"],
+        false
+    );
+}
+
+#[test]
+fn reset_hard_secret_found_only_with_include_unreachable() {
+    let repo = Repo::new();
+    repo.write("README.md", "# project\n");
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    repo.write("deploy.env", &line(KEY_A));
+    let leak = repo.commit("2020-02-01T00:00:00Z", "deploy settings");
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+
+    let default = scan(&repo.dir, &[]);
+    assert!(with_secret(&default, KEY_A).is_empty(), "{default:#?}");
+
+    let all = scan(&repo.dir, &["--include-unreachable"]);
+    let a = with_secret(&all, KEY_A);
+    assert_eq!(a.len(), 1, "{all:#?}");
+    assert_eq!(a[0]["path"], format!("repo/deploy.env@{}", short(&leak)));
+    let g = &a[0]["git"];
+    assert_eq!(g["commit"], leak.as_str());
+    assert_eq!(g["summary"], "deploy settings");
+    assert_eq!(g["unreachable"], true);
+    assert_eq!(g["present_at_head"], false);
+    assert!(g["removed_at"].is_null());
+    let (_, human) = run(
+        &repo.dir,
+        &["--include-unreachable", "--color", "never", "repo"],
+    );
+    assert!(human.contains("unreachable: only in a reflog"), "{human}");
+}
+
+#[test]
+fn amended_commit_secret_found_only_with_include_unreachable() {
+    let repo = Repo::new();
+    repo.write("README.md", "# project\n");
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    repo.write("config.py", &format!("KEY = 1\n{}", line(KEY_A)));
+    let leak = repo.commit("2020-02-01T00:00:00Z", "config");
+    repo.write("config.py", "KEY = 1\n");
+    repo.git_at(
+        "2020-02-01T00:05:00Z",
+        &["commit", "-q", "-a", "--amend", "-m", "config"],
+    );
+    let default = scan(&repo.dir, &[]);
+    assert!(with_secret(&default, KEY_A).is_empty(), "{default:#?}");
+    let all = scan(&repo.dir, &["--include-unreachable"]);
+    let a = with_secret(&all, KEY_A);
+    assert_eq!(a.len(), 1, "{all:#?}");
+    assert_eq!(a[0]["git"]["commit"], leak.as_str());
+    assert_eq!(a[0]["git"]["unreachable"], true);
+    // README.md is in both commits: its provenance is the reachable one.
+    assert!(all.iter().all(|f| f["secret"] != KEY_B));
+}
+
+/// A dangling blob (`git hash-object -w`) and a dangling commit (`git commit-tree`, in no
+/// reflog), loose and then packed (`git repack -k` keeps unreachable objects).
+#[test]
+fn dangling_blob_and_commit_found_loose_and_packed() {
+    let repo = Repo::new();
+    repo.write("README.md", "# project\n");
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    repo.write("loose.txt", &line(KEY_A));
+    let blob = repo.git(&["hash-object", "-w", "loose.txt"]);
+    std::fs::remove_file(repo.dir.join("loose.txt")).expect("rm");
+    repo.write("tmp/ci.env", &line(KEY_B));
+    repo.git(&["add", "tmp/ci.env"]);
+    let tree = repo.git(&["write-tree"]);
+    let dangling = repo.git_at(
+        "2020-03-01T00:00:00Z",
+        &["commit-tree", &tree, "-m", "scratch"],
+    );
+    repo.git(&["rm", "-q", "--cached", "tmp/ci.env"]);
+    std::fs::remove_dir_all(repo.dir.join("tmp")).expect("rm");
+
+    for packed in [false, true] {
+        if packed {
+            let mut objects = repo.git(&["rev-list", "--objects", "--all", &dangling]);
+            objects.push('\n');
+            objects.push_str(&blob);
+            objects.push('\n');
+            let dir = repo.dir.join(".git/objects/pack/pack");
+            let mut child = std::process::Command::new("git")
+                .current_dir(&repo.dir)
+                .args(["pack-objects", "-q", dir.to_str().expect("utf-8")])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("git pack-objects");
+            std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), objects.as_bytes())
+                .expect("write");
+            assert!(child.wait().expect("wait").success());
+            repo.git(&["prune-packed"]);
+            let loose = repo.git(&["count-objects"]);
+            assert!(loose.starts_with("0 objects"), "{loose}");
+        }
+        let default = scan(&repo.dir, &[]);
+        assert!(default.is_empty(), "packed={packed}: {default:#?}");
+        let all = scan(&repo.dir, &["--include-unreachable"]);
+        let a = with_secret(&all, KEY_A);
+        assert_eq!(a.len(), 1, "packed={packed}: {all:#?}");
+        assert_eq!(a[0]["path"], format!("repo/<unreachable>@{}", &blob[..12]));
+        let g = &a[0]["git"];
+        assert!(g["commit"].is_null() && g["date"].is_null() && g["first_seen"].is_null());
+        assert_eq!(g["blob"], blob.as_str());
+        assert_eq!(g["paths"], serde_json::json!([]));
+        assert_eq!(g["unreachable"], true);
+        let b = with_secret(&all, KEY_B);
+        assert_eq!(b.len(), 1, "packed={packed}: {all:#?}");
+        assert_eq!(
+            b[0]["path"],
+            format!("repo/tmp/ci.env@{}", short(&dangling))
+        );
+        assert_eq!(b[0]["git"]["commit"], dangling.as_str());
+        assert_eq!(b[0]["git"]["unreachable"], true);
+    }
+}
+
+#[test]
+fn include_unreachable_conflicts_with_branch() {
+    let repo = Repo::new();
+    repo.write("README.md", "# project\n");
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    let (code, _) = run(
+        &repo.dir,
+        &["--include-unreachable", "--branch", "main", "repo"],
+    );
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn staged_scans_the_index_not_the_working_tree() {
+    let repo = Repo::new();
+    repo.write("tracked.env", "user = app\n");
+    repo.write("old.env", &line(KEY_SIDE));
+    repo.commit("2020-01-01T00:00:00Z", "init");
+
+    // Committed secrets are not "staged": nothing to report.
+    let (code, out) = run(&repo.dir, &["--staged", "--format", "jsonl", "repo"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    // An unstaged edit is not reported.
+    repo.write("tracked.env", &format!("user = app\n{}", line(KEY_A)));
+    let (code, out) = run(&repo.dir, &["--staged", "--format", "jsonl", "repo"]);
+    assert_eq!((code, out.as_str()), (0, ""), "unstaged edit");
+
+    // Staged: found, at its path, from the index.
+    repo.git(&["add", "tracked.env"]);
+    repo.write("new.env", &line(KEY_B));
+    repo.git(&["add", "new.env"]);
+    // The working tree no longer has KEY_A, but the index (what gets committed) does.
+    repo.write("tracked.env", "user = app\n");
+    let findings = scan(&repo.dir, &["--staged"]);
+    let mut got: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["secret"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("repo/new.env".to_string(), KEY_B.to_string()),
+            ("repo/tracked.env".to_string(), KEY_A.to_string())
+        ]
+    );
+    assert!(findings.iter().all(|f| f.get("git").is_none()));
+    assert_eq!(findings[0]["line"], if got[0].1 == KEY_A { 2 } else { 1 });
+    let (code, _) = run(&repo.dir, &["--staged", "repo"]);
+    assert_eq!(code, 1);
+
+    // A subdirectory or file as input limits the scan to it.
+    repo.write("sub/deep.env", &line(KEY_TAG));
+    repo.git(&["add", "sub/deep.env"]);
+    let sub = scan(&repo.dir.join("sub"), &["--staged"]);
+    assert_eq!(sub.len(), 1, "{sub:#?}");
+    assert_eq!(sub[0]["path"], "sub/deep.env");
+}
+
+#[test]
+fn staged_deletion_reports_nothing() {
+    let repo = Repo::new();
+    repo.write("keys.env", &line(KEY_A));
+    repo.commit("2020-01-01T00:00:00Z", "init");
+    repo.git(&["rm", "-q", "keys.env"]);
+    let (code, out) = run(&repo.dir, &["--staged", "--format", "jsonl", "repo"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn staged_before_the_first_commit_and_outside_a_repository() {
+    let repo = Repo::new();
+    repo.write("first.env", &line(KEY_A));
+    repo.git(&["add", "first.env"]);
+    let findings = scan(&repo.dir, &["--staged"]);
+    assert_eq!(with_secret(&findings, KEY_A).len(), 1, "{findings:#?}");
+
+    let plain = tempfile::tempdir().expect("temp dir");
+    let out = Command::cargo_bin("leakscope")
+        .expect("binary")
+        .env("GIT_CEILING_DIRECTORIES", plain.path())
+        .args(["scan", "--quiet", "--staged"])
+        .arg(plain.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -155,6 +155,17 @@ pub struct ScanArgs {
     #[arg(long, default_value = "10G", value_parser = crate::size::parse_size, value_name = "SIZE")]
     pub max_bytes: u64,
 
+    /// Also scan what no ref reaches: commits only in reflogs (after `git reset --hard`,
+    /// `git commit --amend`, a deleted branch) and dangling commits, trees and blobs.
+    #[arg(long, conflicts_with_all = ["no_history", "branch"])]
+    pub include_unreachable: bool,
+
+    /// Scan only what is staged for the next commit (index entries that differ from
+    /// HEAD, read from the object database, not the working tree); no history, no
+    /// working-tree walk. INPUT is the repository (or a directory or file in it).
+    #[arg(long, conflicts_with_all = ["branch", "since_commit", "include_unreachable"])]
+    pub staged: bool,
+
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

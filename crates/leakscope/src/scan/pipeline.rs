@@ -8,7 +8,7 @@ use super::progress::{Counters, Progress};
 use super::storage;
 use super::ScanArgs;
 use anyhow::Context;
-use leakscope_core::{Finding, GitInfo, Limits, SkipReason, Skipped};
+use leakscope_core::{Finding, GitInfo, Limits, RemovedAt, SkipReason, Skipped};
 use leakscope_engine::Engine;
 use leakscope_models::Policy;
 use leakscope_report::{RuleMeta, Summary};
@@ -97,53 +97,7 @@ pub fn run(
     let started = Instant::now();
 
     let (paths, storage_inputs) = split_inputs(&args.inputs);
-    let walked = walk(&paths, &opts, || {
-        let mut buf: Vec<u8> = Vec::new();
-        let engine = &engine;
-        let foreign = &foreign;
-        let counters = &counters;
-        let findings = &findings;
-        let skipped = &skipped;
-        let dropped = &dropped;
-        move |event| match event {
-            WalkEvent::Skipped(s) => lock(skipped).push(s),
-            WalkEvent::File(file) => {
-                if let Err(reason) = file.read_into(&mut buf, engine.limits().max_file_size) {
-                    // Too large to scan for secrets, but a model's analysis streams from
-                    // disk whatever its size (checkpoints are often many GB).
-                    if let (Some(p), SkipReason::TooLarge { .. }) = (policy, &reason) {
-                        if let Some(f) = models::check(&file, None, p) {
-                            counters.findings.fetch_add(1, Ordering::Relaxed);
-                            lock(findings).push(f);
-                        }
-                    }
-                    lock(skipped).push(Skipped {
-                        path: file.display.clone(),
-                        reason,
-                    });
-                    return;
-                }
-                counters.files.fetch_add(1, Ordering::Relaxed);
-                counters
-                    .bytes
-                    .fetch_add(buf.len() as u64, Ordering::Relaxed);
-                let mut sink = Sink::new(engine, foreign, policy, counters, findings, dropped);
-                sink.container(&file.display, &buf);
-                let expanded = archive_limits.as_ref().is_some_and(|limits| {
-                    archive::expand(&file.display, &buf, limits, &mut |event| match event {
-                        Event::Container { path, bytes } => sink.container(path, bytes),
-                        Event::Blob { path, bytes } => sink.blob(path, bytes),
-                        Event::Skipped(s) => lock(skipped).push(s),
-                    })
-                });
-                if !expanded {
-                    sink.secrets(&file.display, &buf);
-                }
-                sink.finish();
-            }
-        }
-    });
-    let sinks = Shared {
+    let shared = Shared {
         engine: &engine,
         foreign: &foreign,
         policy,
@@ -153,12 +107,79 @@ pub fn run(
         dropped: &dropped,
         archive_limits,
     };
-    let history = if args.no_history {
-        Ok(HashMap::new())
+    let (walked, history) = if args.staged {
+        (Ok(()), scan_staged(args, &shared).map(|()| HashMap::new()))
     } else {
-        scan_histories(args, &sinks)
+        std::thread::scope(|scope| {
+            // History's commits and trees are read on one thread while the working tree is
+            // scanned; its blobs are scanned after.
+            let planner = (!args.no_history).then(|| scope.spawn(|| plan_histories(args)));
+            // A bare repository has no working tree: its history is all there is (its
+            // pack files are not text to scan).
+            let inputs: Vec<std::path::PathBuf> = paths
+                .iter()
+                .filter(|p| args.no_history || !git::is_bare_repository(p))
+                .cloned()
+                .collect();
+            let walked = walk(&inputs, &opts, || {
+                let mut buf: Vec<u8> = Vec::new();
+                let engine = &engine;
+                let foreign = &foreign;
+                let counters = &counters;
+                let findings = &findings;
+                let skipped = &skipped;
+                let dropped = &dropped;
+                move |event| match event {
+                    WalkEvent::Skipped(s) => lock(skipped).push(s),
+                    WalkEvent::File(file) => {
+                        if let Err(reason) = file.read_into(&mut buf, engine.limits().max_file_size)
+                        {
+                            // Too large to scan for secrets, but a model's analysis streams from
+                            // disk whatever its size (checkpoints are often many GB).
+                            if let (Some(p), SkipReason::TooLarge { .. }) = (policy, &reason) {
+                                if let Some(f) = models::check(&file, None, p) {
+                                    counters.findings.fetch_add(1, Ordering::Relaxed);
+                                    lock(findings).push(f);
+                                }
+                            }
+                            lock(skipped).push(Skipped {
+                                path: file.display.clone(),
+                                reason,
+                            });
+                            return;
+                        }
+                        counters.files.fetch_add(1, Ordering::Relaxed);
+                        counters
+                            .bytes
+                            .fetch_add(buf.len() as u64, Ordering::Relaxed);
+                        let mut sink =
+                            Sink::new(engine, foreign, policy, counters, findings, dropped);
+                        sink.container(&file.display, &buf);
+                        let expanded = archive_limits.as_ref().is_some_and(|limits| {
+                            archive::expand(&file.display, &buf, limits, &mut |event| match event {
+                                Event::Container { path, bytes } => sink.container(path, bytes),
+                                Event::Blob { path, bytes } => sink.blob(path, bytes),
+                                Event::Skipped(s) => lock(skipped).push(s),
+                            })
+                        });
+                        if !expanded {
+                            sink.secrets(&file.display, &buf);
+                        }
+                        sink.finish();
+                    }
+                }
+            });
+            let history = match planner {
+                None => Ok(HashMap::new()),
+                Some(h) => h
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("reading git history failed")))
+                    .map(|plans| scan_histories(args, &shared, plans)),
+            };
+            (walked, history)
+        })
     };
-    let stored = storage::scan(args, &storage_inputs, &sinks);
+    let stored = storage::scan(args, &storage_inputs, &shared);
     progress.finish();
     walked?;
     let in_worktree = history?;
@@ -214,72 +235,98 @@ pub(super) struct Shared<'a> {
     archive_limits: &'a Option<archive::ArchiveLimits>,
 }
 
-/// Scans the history of every input that is a git repository root: one thread reads
-/// blobs, the workers scan them. Returns, for history blobs identical to a checked-out
-/// file, that file's display path and the blob's provenance.
-fn scan_histories(
-    args: &ScanArgs,
-    shared: &Shared<'_>,
-) -> anyhow::Result<HashMap<String, GitInfo>> {
+/// Reads the commits and trees of every input that is a git repository root (one thread
+/// per repository, while the working tree is being scanned).
+fn plan_histories(args: &ScanArgs) -> anyhow::Result<Vec<(String, git::HistoryPlan)>> {
     let opts = HistoryOptions {
         branch: args.branch.clone(),
         since_commit: args.since_commit.clone(),
         max_blob_size: args.max_file_size,
         excludes: args.exclude.clone(),
+        include_unreachable: args.include_unreachable,
+        threads: args.thread_count().max(1),
     };
-    let mut in_worktree = HashMap::new();
+    let mut plans = Vec::new();
     for input in &args.inputs {
         if !input.is_dir() || !git::is_repository(input) {
             continue;
         }
-        let threads = args.thread_count().max(1);
-        let (tx, rx) = crossbeam_channel::bounded::<(String, Vec<u8>, GitInfo)>(threads * 2);
-        let stats = std::thread::scope(|s| {
-            for _ in 0..threads {
-                let rx = rx.clone();
-                s.spawn(move || {
-                    for (display, bytes, info) in rx {
-                        scan_blob(shared, &display, &bytes, Some(info));
-                    }
-                });
+        let plan = git::plan_history(input, &opts)
+            .with_context(|| "reading git history (--no-history scans only the working tree)")?;
+        plans.push((input.display().to_string(), plan));
+    }
+    Ok(plans)
+}
+
+/// Reads and scans the planned history blobs: `--threads` threads each read (decompress)
+/// blobs and scan them. Returns, for history blobs identical to a checked-out file, that
+/// file's display path and the blob's provenance.
+fn scan_histories(
+    args: &ScanArgs,
+    shared: &Shared<'_>,
+    plans: Vec<(String, git::HistoryPlan)>,
+) -> HashMap<String, GitInfo> {
+    let mut in_worktree: HashMap<String, GitInfo> = HashMap::new();
+    for (input, plan) in plans {
+        for (display, provenance) in plan.in_worktree() {
+            in_worktree.insert(display, git_info(&provenance));
+        }
+        plan.read(args.thread_count().max(1), &|event| match event {
+            HistoryEvent::Blob {
+                display,
+                bytes,
+                provenance,
+            } => scan_blob(shared, &display, &bytes, Some(git_info(&provenance))),
+            HistoryEvent::InWorktree { .. } => {}
+            HistoryEvent::Skipped(s) => lock(shared.skipped).push(s),
+        });
+        if args.verbose {
+            let stats = plan.stats();
+            eprintln!(
+                "leakscope: history of {input}: {} commits, {} trees, {} blobs",
+                stats.commits, stats.trees, stats.blobs
+            );
+            if args.include_unreachable {
+                eprintln!(
+                    "leakscope: history of {input}: {} unreachable commits, {} dangling blobs",
+                    stats.unreachable_commits, stats.dangling_blobs
+                );
             }
-            drop(rx);
-            let stats = git::scan_history(input, &opts, &mut |event| match event {
-                HistoryEvent::Blob {
-                    display,
-                    bytes,
-                    provenance,
-                } => {
-                    let _ = tx.send((display, bytes, git_info(&provenance)));
-                }
-                HistoryEvent::InWorktree {
-                    display,
-                    provenance,
-                } => {
-                    in_worktree.insert(display, git_info(&provenance));
-                }
-                HistoryEvent::Skipped(s) => lock(shared.skipped).push(s),
-            });
-            drop(tx);
-            stats
-        })
-        .with_context(|| "reading git history (--no-history scans only the working tree)")?;
+        }
+    }
+    in_worktree
+}
+
+/// `--staged`: only the index entries of each input's repository that differ from HEAD,
+/// read from the object database.
+fn scan_staged(args: &ScanArgs, shared: &Shared<'_>) -> anyhow::Result<()> {
+    let opts = git::StagedOptions {
+        max_blob_size: args.max_file_size,
+        excludes: args.exclude.clone(),
+    };
+    for input in &args.inputs {
+        let stats = git::scan_staged(input, &opts, &mut |event| match event {
+            git::StagedEvent::Blob { display, bytes, .. } => {
+                scan_blob(shared, &display, &bytes, None)
+            }
+            git::StagedEvent::Skipped(s) => lock(shared.skipped).push(s),
+        })?;
         if args.verbose {
             eprintln!(
-                "leakscope: history of {}: {} commits, {} trees, {} blobs",
+                "leakscope: {}: {} staged file{} of {} in the index",
                 input.display(),
-                stats.commits,
-                stats.trees,
-                stats.blobs
+                stats.staged,
+                if stats.staged == 1 { "" } else { "s" },
+                stats.entries
             );
         }
     }
-    Ok(in_worktree)
+    Ok(())
 }
 
-/// One blob from history or storage, scanned like a file (archives expanded), its
-/// findings tagged with its git provenance if any.
-pub(super) fn scan_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], git: Option<GitInfo>) {
+/// One blob from history or the index, scanned like a file (archives expanded), its
+/// findings tagged with its provenance.
+pub(super) fn scan_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], info: Option<GitInfo>) {
     shared.counters.files.fetch_add(1, Ordering::Relaxed);
     shared
         .counters
@@ -293,7 +340,7 @@ pub(super) fn scan_blob(shared: &Shared<'_>, display: &str, bytes: &[u8], git: O
         shared.findings,
         shared.dropped,
     );
-    sink.git = git;
+    sink.git = info;
     sink.container(display, bytes);
     let expanded = shared.archive_limits.as_ref().is_some_and(|limits| {
         archive::expand(display, bytes, limits, &mut |event| match event {
@@ -315,23 +362,38 @@ fn rfc3339(seconds: i64) -> String {
 }
 
 fn git_info(p: &Provenance) -> GitInfo {
-    let date = rfc3339(p.author_time);
     GitInfo {
-        commit: p.commit.clone(),
-        author: p.author.clone(),
-        first_seen: date.clone(),
-        date,
+        commit: p.commit.as_ref().map(|c| c.id.clone()),
+        author: p.commit.as_ref().map(|c| c.author.clone()),
+        date: p.commit.as_ref().map(|c| rfc3339(c.author_time)),
+        first_seen: p.first_time.map(rfc3339),
         present_at_head: p.at_head,
-        last_seen: rfc3339(p.last_time),
-        summary: p.summary.clone(),
+        last_seen: p.last_time.map(rfc3339),
+        summary: p.commit.as_ref().map(|c| c.summary.clone()),
         blob: p.blob.clone(),
         paths: p.paths.clone(),
+        unreachable: p.unreachable,
+        removed_at: p.removed_at.as_ref().map(|r| RemovedAt {
+            commit: r.commit.clone(),
+            date: rfc3339(r.author_time),
+        }),
     }
+}
+
+/// A secret's exposure window, over all its blobs.
+#[derive(Default)]
+struct Window {
+    first: Option<String>,
+    last: Option<String>,
+    at_head: bool,
+    removed_at: Option<RemovedAt>,
 }
 
 /// Tags working-tree findings in files checked out unchanged from HEAD with their blob's
 /// provenance, then widens each secret's window to all its blobs: `first_seen` the
-/// earliest, `last_seen` the newest, `present_at_head` whether any is in HEAD's tree.
+/// earliest, `last_seen` the newest, `present_at_head` whether any is in HEAD's tree, and
+/// for a secret gone from HEAD, `removed_at` the latest commit that dropped one of its
+/// blobs from HEAD's history.
 fn exposure(findings: &mut [Finding], in_worktree: &HashMap<String, GitInfo>) {
     if !in_worktree.is_empty() {
         for f in findings.iter_mut().filter(|f| f.git.is_none()) {
@@ -341,26 +403,38 @@ fn exposure(findings: &mut [Finding], in_worktree: &HashMap<String, GitInfo>) {
             }
         }
     }
-    let mut window: HashMap<String, (String, String, bool)> = HashMap::new();
+    let mut windows: HashMap<String, Window> = HashMap::new();
     for f in findings.iter() {
         let Some(g) = &f.git else { continue };
-        let w = window
-            .entry(f.fingerprint.clone())
-            .or_insert_with(|| (g.first_seen.clone(), g.last_seen.clone(), false));
-        if g.first_seen < w.0 {
-            w.0 = g.first_seen.clone();
+        let w = windows.entry(f.fingerprint.clone()).or_default();
+        if let Some(first) = &g.first_seen {
+            if w.first.as_ref().is_none_or(|x| first < x) {
+                w.first = Some(first.clone());
+            }
         }
-        if g.last_seen > w.1 {
-            w.1 = g.last_seen.clone();
+        if let Some(last) = &g.last_seen {
+            if w.last.as_ref().is_none_or(|x| last > x) {
+                w.last = Some(last.clone());
+            }
         }
-        w.2 |= g.present_at_head;
+        w.at_head |= g.present_at_head;
+        if let Some(r) = &g.removed_at {
+            if w.removed_at.as_ref().is_none_or(|x| r.date > x.date) {
+                w.removed_at = Some(r.clone());
+            }
+        }
     }
     for f in findings.iter_mut() {
         let Some(g) = &mut f.git else { continue };
-        if let Some((first, last, at_head)) = window.get(&f.fingerprint) {
-            g.first_seen = first.clone();
-            g.last_seen = last.clone();
-            g.present_at_head = *at_head;
+        if let Some(w) = windows.get(&f.fingerprint) {
+            g.first_seen = w.first.clone();
+            g.last_seen = w.last.clone();
+            g.present_at_head = w.at_head;
+            g.removed_at = if w.at_head {
+                None
+            } else {
+                w.removed_at.clone()
+            };
         }
     }
 }
