@@ -68,13 +68,13 @@ fn report_formats_from_a_scanned_repository() {
         "{paths:?}"
     );
 
-    // The token deleted from HEAD: its window closes at the last commit that held it.
+    // The token deleted from HEAD: its window closes at the commit that removed it.
     let gone = all
         .iter()
         .find(|s| s["present_at_head"] == false)
         .expect("a secret removed from HEAD");
     assert_eq!(gone["exposure"]["end_reason"], "removed_from_head");
-    assert_eq!(gone["removed_at"], "2022-03-01T09:00:00Z");
+    assert_eq!(gone["removed_at"], "2023-01-10T09:00:00Z");
 
     // jsonl: the same objects, one per line.
     let lines = report(&db, "jsonl", &[]);
