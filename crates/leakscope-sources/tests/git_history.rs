@@ -122,7 +122,7 @@ fn random_repo(dir: &Path, seed: u64, commits: usize) {
         .unwrap();
     child.stdin.as_mut().unwrap().write_all(&stream).unwrap();
     assert!(child.wait().unwrap().success());
-    if seed % 2 == 0 {
+    if seed & 1 == 0 {
         git(dir, &["repack", "-q", "-a", "-d"]);
     }
 }

@@ -121,15 +121,17 @@ fn keeps_what_reports_need_analysis_validation_and_head() {
     let db = dir.path().join("x.db");
     let mut s = Store::open(&db).unwrap();
     let git = |present: bool, last: &str| leakscope_core::GitInfo {
-        commit: "e212b231e8a6e212b231e8a6e212b231e8a6e212".into(),
-        author: "Dev <dev@example.com>".into(),
-        date: "2021-10-06T00:00:00Z".into(),
-        first_seen: "2021-10-06T00:00:00Z".into(),
+        commit: Some("e212b231e8a6e212b231e8a6e212b231e8a6e212".into()),
+        author: Some("Dev <dev@example.com>".into()),
+        date: Some("2021-10-06T00:00:00Z".into()),
+        first_seen: Some("2021-10-06T00:00:00Z".into()),
         present_at_head: present,
-        last_seen: last.into(),
-        summary: "add models".into(),
+        last_seen: Some(last.into()),
+        summary: Some("add models".into()),
         blob: "b".into(),
         paths: vec!["README.md".into()],
+        unreachable: false,
+        removed_at: None,
     };
     let mut a = finding("fpA", "repo/README.md@e212b231e8a6", 4);
     a.git = Some(git(false, "2022-01-01T00:00:00Z"));
